@@ -1,0 +1,109 @@
+"""Findings: every problem the engine reports, as a value with a location.
+
+Owns `Location`, `Severity`, `Finding` and their text / GitHub / JSON formats.
+Imports nothing of ours, so every other module can report through it.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in a source file; line and column count from 1 (0 means "whole file")."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if not self.line:
+            return self.path
+        return f"{self.path}:{self.line}:{self.col or 1}"
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem: a stable code, how bad it is, where it is and what to do about it."""
+
+    code: str
+    severity: Severity
+    location: Location
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def text(self) -> str:
+        return f"{self.location}: {self.code} {self.message}"
+
+    def github(self) -> str:
+        level = "error" if self.is_error else "warning"
+        loc = self.location
+        props = f"file={_gh_prop(loc.path)}"
+        if loc.line:
+            props += f",line={loc.line},col={loc.col or 1}"
+        props += f",title={_gh_prop(self.code)}"
+        return f"::{level} {props}::{_gh_data(self.message)}"
+
+    def as_dict(self) -> dict[str, object]:
+        loc = self.location
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "path": loc.path,
+            "line": loc.line,
+            "col": loc.col,
+            "message": self.message,
+        }
+
+
+def error(code: str, location: Location, message: str) -> Finding:
+    return Finding(code, Severity.ERROR, location, message)
+
+
+def warning(code: str, location: Location, message: str) -> Finding:
+    return Finding(code, Severity.WARNING, location, message)
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """File order, then position, then code: stable output for humans and diffs."""
+    return sorted(findings, key=lambda f: (f.location, f.code, f.message))
+
+
+def format_findings(findings: Iterable[Finding], fmt: str) -> str:
+    items = sort_findings(findings)
+    if fmt == "json":
+        return json.dumps([f.as_dict() for f in items], indent=2, ensure_ascii=False)
+    render = Finding.github if fmt == "github" else Finding.text
+    return "\n".join(render(f) for f in items)
+
+
+def summary_line(findings: Iterable[Finding]) -> str:
+    items = list(findings)
+    errors = sum(f.is_error for f in items)
+    warnings = len(items) - errors
+    return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# GitHub workflow commands: data and property values need their own escapes.
+def _gh_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(value: str) -> str:
+    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,88 @@
+"""Checking BibTeX entries and turning them into `Reference` objects.
+
+Every reference needs a title and a year, and a DOI or PMID where one exists. A field that
+was searched for and not found is declared in an `unverified` field (for example
+`unverified = {doi, pmid}`), so a gap is visible to readers instead of silently missing.
+Web pages, registrations and labels (@misc, @online, @manual) need no DOI or PMID.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from pybtex.database import Person
+from pybtex.database.input.bibtex import split_name_list
+from pybtex.scanner import PybtexError
+
+from .bibfile import PERSON_FIELDS, BibEntry
+from .findings import Finding, error
+from .model import Reference
+
+DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+\Z")
+PMID = re.compile(r"[1-9][0-9]{0,8}\Z")
+PMCID = re.compile(r"PMC[0-9]{1,9}\Z")
+URL = re.compile(r"https?://[^\s\"<>{}\\^`|]+\Z")
+UNVERIFIABLE = ("author", "doi", "pmid", "year", "url", "journal", "pages")
+NO_ID_TYPES = ("misc", "online", "manual", "techreport")
+URL_FIELDS = ("url", "howpublished_url")
+
+
+def check_references(entries: Iterable[BibEntry]) -> tuple[dict[str, Reference], list[Finding]]:
+    refs: dict[str, Reference] = {}
+    found: list[Finding] = []
+    for entry in entries:
+        ref = _check_entry(entry, found)
+        refs[entry.key] = ref
+    return refs, found
+
+
+def _check_entry(entry: BibEntry, found: list[Finding]) -> Reference:
+    f = entry.fields
+    key = entry.key
+    unverified = tuple(u.strip().lower() for u in f.get("unverified", "").split(",") if u.strip())
+    for name in unverified:
+        if name not in UNVERIFIABLE:
+            found.append(error("E310", entry.field_location("unverified"), f"'{name}' cannot be declared unverified in '{key}'; use any of: {', '.join(UNVERIFIABLE)}"))
+        elif name in f:
+            found.append(error("E310", entry.field_location("unverified"), f"'{key}' declares '{name}' unverified but also gives it; remove one"))
+    if not f.get("title", "").strip():
+        found.append(error("E303", entry.location, f"reference '{key}' has no title"))
+    year = f.get("year")
+    if year is None:
+        if "year" not in unverified:
+            found.append(error("E304", entry.location, f"reference '{key}' has no year; add it, or declare `unverified = {{year}}` if it cannot be found"))
+    elif not re.fullmatch(r"[12][0-9]{3}", year):
+        found.append(error("E304", entry.field_location("year"), f"year '{year}' of '{key}' is not a four-digit year"))
+    doi, pmid = f.get("doi"), f.get("pmid")
+    if doi is not None and not DOI.match(doi):
+        found.append(error("E306", entry.field_location("doi"), f"malformed DOI '{doi}' in '{key}': write it bare, like 10.1007/s10620-011-1653-7 (no https://doi.org/ prefix)"))
+    if pmid is not None and not PMID.match(pmid):
+        found.append(error("E307", entry.field_location("pmid"), f"malformed PMID '{pmid}' in '{key}': a PMID is a number of up to nine digits"))
+    pmcid = f.get("pmcid")
+    if pmcid is not None and not PMCID.match(pmcid):
+        found.append(error("E307", entry.field_location("pmcid"), f"malformed PMCID '{pmcid}' in '{key}': write it like PMC3381945"))
+    if doi is None and pmid is None and entry.type not in NO_ID_TYPES and not {"doi", "pmid"} <= set(unverified):
+        found.append(
+            error("E305", entry.location, f"reference '{key}' has neither DOI nor PMID; add one, or declare `unverified = {{doi, pmid}}` if none can be found")
+        )
+    url = f.get("url")
+    if url is not None and not URL.match(url):
+        found.append(error("E308", entry.field_location("url"), f"url of '{key}' must be a plain http:// or https:// address"))
+    authors = _people(entry, found)
+    return Reference(key, entry.type, dict(f), authors, entry.location, unverified)
+
+
+def _people(entry: BibEntry, found: list[Finding]) -> tuple[str, ...]:
+    names: list[str] = []
+    for role in PERSON_FIELDS[:1]:
+        value = entry.fields.get(role)
+        if not value:
+            continue
+        try:
+            for name in split_name_list(value):
+                Person(name)
+                names.append(name)
+        except PybtexError as exc:
+            found.append(error("E301", entry.field_location(role), f"cannot read the {role} list of '{entry.key}': {exc}"))
+    return tuple(names)

@@ -1,0 +1,118 @@
+"""Reading a whole review from disk: claims.yaml, content/, references.bib and prose pages.
+
+`load_review(root)` is the one entry point that both `evidence check` and the MkDocs glue
+call, so the command line and the build report exactly the same findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .bibfile import parse_bibtex
+from .citations import Marker, find_markers
+from .findings import Finding, Location, error
+from .load import STUDIES_DIR, YamlDoc, display_path, iter_yaml_files, load_yaml, read_text
+from .model import Corpus
+from .references import check_references
+from .validate import Collector, build_review, build_studies, build_topics, check_usage, cross_check
+
+CLAIMS_FILE = "claims.yaml"
+BIB_FILE = "references.bib"
+CONTENT_DIR = "content"
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """The outcome of reading a review: the corpus when it is usable, and every finding."""
+
+    corpus: Corpus | None
+    findings: tuple[Finding, ...]
+    prose: dict[str, tuple[Marker, ...]] = field(default_factory=dict)
+    """Citation markers of each prose page, keyed by its path inside content/."""
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.is_error)
+
+
+def load_review(root: Path) -> Loaded:
+    out = Collector()
+    shown = lambda p: display_path(p, root)  # noqa: E731
+
+    claims_path = root / CLAIMS_FILE
+    if not claims_path.is_file():
+        out.error("E107", Location(CLAIMS_FILE), f"no {CLAIMS_FILE} here; run the command in the review's folder or pass its path")
+        return Loaded(None, tuple(out.findings))
+    claims_doc, problems = load_yaml(claims_path, shown(claims_path))
+    out.findings.extend(problems)
+    review = build_review(claims_doc, out)
+
+    docs: dict[str, YamlDoc] = {}
+    study_docs: list[YamlDoc] = []
+    topic_docs: list[tuple[str, str, YamlDoc]] = []
+    for file in iter_yaml_files(root / CONTENT_DIR):
+        doc, problems = load_yaml(file, shown(file))
+        out.findings.extend(problems)
+        docs[doc.path] = doc
+        if file.parent.name == STUDIES_DIR:
+            study_docs.append(doc)
+        else:
+            topic_docs.append((file.parent.name, file.stem, doc))
+    studies = build_studies(study_docs, review, out)
+    topics = build_topics(topic_docs, review, out)
+
+    bib_path = root / BIB_FILE
+    text, problems = read_text(bib_path, BIB_FILE) if bib_path.is_file() else (None, [error("E107", Location(BIB_FILE), f"no {BIB_FILE} here")])
+    out.findings.extend(problems)
+    entries, problems = parse_bibtex(text or "", BIB_FILE)
+    out.findings.extend(problems)
+    references, problems = check_references(entries)
+    out.findings.extend(problems)
+
+    prose, prose_keys = _read_prose(root / CONTENT_DIR, root, references, out)
+    if review is None:
+        return Loaded(None, tuple(out.findings), prose)
+    corpus = Corpus(review, tuple(topics), references, studies)
+    cross_check(corpus, docs, out)
+    for topic in corpus.topics:
+        if topic.overview:
+            where = docs[topic.location.path].loc(("overview",))
+            prose_keys |= _check_markers(find_markers(topic.overview), references, where, out)
+    check_usage(corpus, prose_keys, out)
+    return Loaded(corpus, tuple(out.findings), prose)
+
+
+def _read_prose(content: Path, root: Path, references: dict[str, object], out: Collector) -> tuple[dict[str, tuple[Marker, ...]], set[str]]:
+    prose: dict[str, tuple[Marker, ...]] = {}
+    keys: set[str] = set()
+    if not content.is_dir():
+        return prose, keys
+    for file in sorted(content.rglob("*.md")):
+        text, problems = read_text(file, display_path(file, root))
+        out.findings.extend(problems)
+        if text is None:
+            continue
+        markers = tuple(find_markers(text))
+        prose[display_path(file, content)] = markers
+        for marker in markers:
+            where = Location(display_path(file, root), marker.line, marker.col)
+            keys |= _check_markers((marker,), references, where, out)
+    return prose, keys
+
+
+def _check_markers(markers: object, references: dict[str, object], where: Location, out: Collector) -> set[str]:
+    import difflib
+
+    used: set[str] = set()
+    for marker in markers:  # type: ignore[attr-defined]
+        if not marker.items:
+            out.error("E405", where, f"malformed citation {marker.raw}: write [@key], [@key, locator] or [@a; @b]")
+            continue
+        for key, _ in marker.items:
+            used.add(key)
+            if key not in references:
+                close = difflib.get_close_matches(key, list(references), n=1, cutoff=0.6)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                out.error("E405", where, f"citation [@{key}] does not match any reference in {BIB_FILE}{hint}")
+    return used
