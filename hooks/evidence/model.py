@@ -35,6 +35,8 @@ class Design:
     max_grade: str
     """Highest grade a claim resting on this design alone may have."""
     preclinical: bool = False
+    counts: str = "participants"
+    """What a study's n counts: participants, or included studies for reviews."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,10 +196,11 @@ class Corpus:
             for key in dict.fromkeys(c.key for c in claim.cites):
                 citing.setdefault(key, []).append(claim)
             for other in claim.topics[1:]:
-                about.setdefault(other, []).append(claim)
-        links: dict[str, list[str]] = {t.id: list(t.related) for t in self.topics}
+                if other in topic_by_id:
+                    about.setdefault(other, []).append(claim)
+        links: dict[str, list[str]] = {t.id: [r for r in t.related if r in topic_by_id] for t in self.topics}
         for topic in self.topics:
-            for other in topic.related:
+            for other in links[topic.id]:
                 back = links.setdefault(other, [])
                 if topic.id not in back:
                     back.append(topic.id)

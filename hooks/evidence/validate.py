@@ -70,7 +70,9 @@ def build_review(doc: YamlDoc, out: Collector) -> Review | None:
         repository=r.get("repository"),
         grades=grades,
         verdicts=tuple(Verdict(v["id"], v["label"], v["definition"]) for v in data["verdicts"]),
-        designs=tuple(Design(d["id"], d["label"], d["max_grade"], bool(d.get("preclinical"))) for d in data["designs"]),
+        designs=tuple(
+            Design(d["id"], d["label"], d["max_grade"], bool(d.get("preclinical")), d.get("counts", "participants")) for d in data["designs"]
+        ),
         kinds=tuple(Kind(k["id"], k["label"], k["singular"], k["description"]) for k in data["kinds"]),
     )
 

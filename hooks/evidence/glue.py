@@ -1,0 +1,161 @@
+"""MkDocs glue: the only module that imports mkdocs.
+
+Events: `on_config` loads and validates the review (fresh each build, so `mkdocs serve`
+picks up every edit), logs every finding with its location and fails the build once on
+errors; `on_files` hides the YAML sources and adds the generated pages as virtual files;
+`on_page_markdown` turns `[@key]` markers in prose pages into numbered citation links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, InclusionLevel
+
+from . import mdsafe
+from .citations import find_markers
+from .findings import sort_findings
+from .render import CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, Renderer, kind_page, reference_page, topic_page
+from .sources import Loaded, load_review
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+log = get_plugin_logger("evidence")
+
+ASSETS = Path(__file__).parent / "assets"
+STYLESHEET = "assets/evidence/evidence.css"
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
+
+
+@dataclass
+class _Build:
+    """State of one build; replaced in on_config because hook modules live across rebuilds."""
+
+    loaded: Loaded
+    renderer: Renderer | None = None
+    generated: frozenset[str] = frozenset()
+
+
+_build: _Build | None = None
+
+
+# ---- Events --------------------------------------------------------------------------------
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _build
+    root = Path(config.config_file_path).parent
+    loaded = load_review(root)
+    for finding in sort_findings(loaded.findings):
+        (log.error if finding.is_error else log.warning)(finding.text())
+    if loaded.errors or loaded.corpus is None:
+        _build = None
+        count = len(loaded.errors)
+        raise PluginError(f"{count} evidence error{'s' if count != 1 else ''} (see above); run `evidence check` for the same list")
+    _build = _Build(loaded, Renderer(loaded.corpus))
+    for name in REQUIRED_EXTENSIONS:
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+    if STYLESHEET not in config.extra_css:
+        config.extra_css.append(STYLESHEET)
+    if config.site_name in ("", "My Docs"):
+        config.site_name = loaded.corpus.review.title
+    if config.nav is None:
+        config.nav = _navigation(loaded, root / "content", config)
+    return config
+
+
+def on_files(files: Files, *, config: MkDocsConfig) -> Files:
+    build = _require_build()
+    assert build.renderer is not None
+    for file in files:
+        if file.src_uri.endswith((".yaml", ".yml")):
+            file.inclusion = InclusionLevel.EXCLUDED
+    pages = build.renderer.pages()
+    clashes = [uri for uri in pages if files.get_file_from_path(uri) is not None]
+    if clashes:
+        for uri in clashes:
+            log.error(f"content/{uri}: E501 this page is generated from the review data; rename or remove the hand-written file")
+        raise PluginError(f"{len(clashes)} generated page(s) clash with files in content/")
+    for uri, markdown in pages.items():
+        inclusion = InclusionLevel.NOT_IN_NAV if _is_reference_page(uri) else InclusionLevel.INCLUDED
+        files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+    files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "evidence.css")))
+    build.generated = frozenset(pages)
+    return files
+
+
+def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    build = _require_build()
+    if page.file.src_uri in build.generated:
+        return markdown
+    return _link_prose_citations(markdown, page.file.src_uri)
+
+
+# ---- Helpers -------------------------------------------------------------------------------
+
+
+def _require_build() -> _Build:
+    if _build is None:
+        raise PluginError("the evidence review was not loaded; see the errors above")
+    return _build
+
+
+def _is_reference_page(uri: str) -> bool:
+    """Reference pages stay out of the navigation: Material renders the whole nav into every
+    page, so thousands of them would make every page, and the build, many times larger."""
+    return uri.startswith(f"{REFERENCES_DIR}/") and uri != f"{REFERENCES_DIR}/index.md"
+
+
+def _link_prose_citations(markdown: str, src_uri: str) -> str:
+    """Replace each [@key] group with numbered links and append the page's reference list."""
+    markers = list(find_markers(markdown))
+    if not markers:
+        return markdown
+    build = _require_build()
+    assert build.renderer is not None
+    corpus = build.renderer.corpus
+    formatter = build.renderer.formatter
+    numbering: dict[str, int] = {}
+    out: list[str] = []
+    pos = 0
+    for marker in markers:
+        out.append(markdown[pos : marker.start])
+        links = []
+        for key, locator in marker.items:
+            ref = corpus.references[key]
+            number = numbering.setdefault(key, len(numbering) + 1)
+            title = formatter.plain(ref) + (f" — {locator}" if locator else "")
+            href = Renderer._link(src_uri, reference_page(key))
+            links.append(f'[\\[{number}\\]]({href} "{mdsafe.attr(title)}"){{ .ev-cite }}')
+        out.append("".join(links))
+        pos = marker.end
+    out.append(markdown[pos:])
+    listing = "\n".join(
+        f"{n}. [{mdsafe.text(formatter.plain(corpus.references[k]))}]({Renderer._link(src_uri, reference_page(k))})" for k, n in numbering.items()
+    )
+    return "".join(out).rstrip() + "\n\n## References { #references }\n\n" + listing + "\n"
+
+
+def _navigation(loaded: Loaded, content: Path, config: MkDocsConfig) -> list[Any]:
+    corpus = loaded.corpus
+    assert corpus is not None
+    prose = sorted(uri for uri in loaded.prose if uri != "index.md" and "/" not in uri)
+    nav: list[Any] = []
+    if (content / "index.md").is_file():
+        nav.append({"Home": "index.md"})
+    for kind in corpus.review.kinds:
+        topics = [topic_page(t.id) for t in corpus.topics_of_kind(kind.id)]
+        nav.append({kind.label: [kind_page(kind.id), *topics]})
+    nav.append({"All claims": CLAIMS_PAGE})
+    nav.append({"References": f"{REFERENCES_DIR}/index.md"})
+    nav.append({"Methods": METHODS_PAGE})
+    nav.extend(prose)
+    return nav

@@ -1,0 +1,99 @@
+"""What contributor text may do once it is inside a generated Markdown page.
+
+Contributor text (YAML fields, BibTeX fields) is data. Plain text (`text`) is escaped so no
+character has a Markdown or HTML meaning. Prose fields (`inline`, `blocks`) keep emphasis,
+code spans and http(s) links, and nothing else: HTML, attribute lists, images, block markup
+and other link schemes are shown as written, never interpreted. `Md` marks strings that are
+already safe, so templates escape everything else by default. Pure; imports nothing of ours.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+from markupsafe import Markup
+from collections.abc import Iterator
+
+_TEXT_ESCAPES = {c: f"&#{ord(c)};" for c in "\\`*_{}[]<>#!|&~^$"}
+_SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
+_TEXT_RE = re.compile("[" + re.escape("".join(_TEXT_ESCAPES)) + "]")
+_HTML_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "{": "&#123;", "}": "&#125;", "|": "&#124;", "$": "&#36;"}
+_HTML_RE = re.compile("[&<>{}|$]")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_SAFE_URL = re.compile(r"https?://[^\s\"'<>()\\]+\Z")
+_BLOCK_START = re.compile(r"^(\s*)([#>+*=-]|\d+[.)]|\[|!|\|)")
+_WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+class Md(Markup):
+    """A string that is already valid, safe Markdown; templates emit it unchanged.
+
+    It is a `Markup` so that Jinja's autoescaping machinery treats it (and macro output) as
+    safe, while everything else goes through the renderer's Markdown escaping.
+    """
+
+    __slots__ = ()
+
+
+def text(value: object) -> Md:
+    """Plain text shown exactly as written: every meaningful character becomes an entity."""
+    flat = _WS.sub(" ", _CONTROL.sub("", str(value))).strip()
+    return Md(_TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group(0)], flat))
+
+
+def slug(value: object) -> Md:
+    """An id already checked to be a slug, usable in anchors and class names as it is."""
+    value = str(value)
+    return Md(value) if _SLUG.match(value) else Md(f"invalid-{zlib.crc32(value.encode()):08x}")
+
+
+def attr(value: object) -> Md:
+    """Text for a Markdown link title: one line, no quotes that could end the title."""
+    flat = _WS.sub(" ", _CONTROL.sub("", str(value))).strip()
+    return Md(flat.replace("\\", "/").replace('"', "'").replace("<", "‹").replace(">", "›").replace("{", "(").replace("}", ")"))
+
+
+def inline(value: object) -> Md:
+    """One paragraph of contributor Markdown: emphasis, code and http(s) links survive."""
+    flat = _WS.sub(" ", _CONTROL.sub("", str(value))).strip()
+    out = "".join(_escape_outside_code(flat))
+    out = _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if m.group(2) not in "0123456789" else m.group(0), out)
+    out = re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", out)
+    return Md(out)
+
+
+def blocks(value: object) -> Md:
+    """Several paragraphs separated by blank lines, each treated like `inline`."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", str(value)) if p.strip()]
+    return Md("\n\n".join(inline(p) for p in paragraphs))
+
+
+def unsafe_links(value: str) -> list[str]:
+    """Link targets in contributor Markdown that are not plain http(s) addresses."""
+    plain = _CODE_SPAN.sub("", value)
+    return [t for t in _LINK_TARGET.findall(plain) if not _SAFE_URL.match(t)]
+
+
+def _escape_outside_code(value: str) -> Iterator[str]:
+    pos = 0
+    for match in _CODE_SPAN.finditer(value):
+        yield _escape_prose(value[pos : match.start()])
+        yield match.group(0)
+        pos = match.end()
+    yield _escape_prose(value[pos:])
+
+
+def _escape_prose(value: str) -> str:
+    out = _HTML_RE.sub(lambda m: _HTML_ESCAPES[m.group(0)], value)
+    out = out.replace("![", "&#33;[")
+    return _LINK_TARGET.sub(_guard_link, out)
+
+
+def _guard_link(match: re.Match[str]) -> str:
+    target = match.group(1)
+    if _SAFE_URL.match(target.replace("&amp;", "&")):
+        return match.group(0)
+    return "]&#40;" + match.group(0)[2:]

@@ -1,0 +1,242 @@
+"""Model to Markdown pages: one `Renderer` owns the Jinja environment and reference formatting.
+
+Templates produce Markdown (not HTML) so MkDocs resolves and checks every link. Contributor
+text is never template source: it reaches templates as values, and `finalize` escapes every
+value that is not already `Md`, so forgetting a filter can only over-escape, never inject.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup
+
+from . import mdsafe
+from .bibformat import ReferenceFormatter
+from .mdsafe import Md
+from .model import Claim, Corpus, Reference, Topic
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+CLAIMS_PAGE = "claims.md"
+METHODS_PAGE = "methods.md"
+REFERENCES_DIR = "references"
+
+
+def reference_page(key: str) -> str:
+    return f"{REFERENCES_DIR}/{key}.md"
+
+
+def topic_page(topic_id: str) -> str:
+    return f"{topic_id}.md"
+
+
+def kind_page(kind: str) -> str:
+    return f"{kind}/index.md"
+
+
+@dataclass(frozen=True, slots=True)
+class Cite:
+    """A numbered citation as a page shows it."""
+
+    number: int
+    key: str
+    href: str
+    preview: Md
+    locator: str | None
+
+
+class Renderer:
+    """Renders every generated page of a corpus: `pages()` returns {src_uri: markdown}."""
+
+    def __init__(self, corpus: Corpus, templates: Path = TEMPLATES) -> None:
+        self.corpus = corpus
+        self.formatter = ReferenceFormatter()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            undefined=jinja2.StrictUndefined,
+            autoescape=True,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            finalize=_finalize,
+        )
+        self.env.filters.update(text=mdsafe.text, inline=mdsafe.inline, blocks=mdsafe.blocks, attr=mdsafe.attr, slug=mdsafe.slug)
+        self.env.globals.update(review=corpus.review, grade=corpus.review.grade, verdict=corpus.review.verdict)
+
+    # ---- Pages -----------------------------------------------------------------------------
+
+    def pages(self) -> dict[str, str]:
+        corpus = self.corpus
+        out: dict[str, str] = {}
+        for kind in corpus.review.kinds:
+            out[kind_page(kind.id)] = self.kind_index(kind.id)
+        for topic in corpus.topics:
+            out[topic_page(topic.id)] = self.topic(topic)
+        out[f"{REFERENCES_DIR}/index.md"] = self.references_index()
+        for key in corpus.references:
+            out[reference_page(key)] = self.reference(key)
+        out[CLAIMS_PAGE] = self.claims_index()
+        out[METHODS_PAGE] = self.methods()
+        return out
+
+    def topic(self, topic: Topic) -> str:
+        src = topic_page(topic.id)
+        numbering: dict[str, int] = {}
+        claims = [self._claim_view(c, src, numbering) for c in topic.claims]
+        about = [self._claim_view(c, src, numbering) for c in self.corpus.claims_about.get(topic.id, ())]
+        cited = list(numbering)
+        return self._render(
+            "topic.md.j2",
+            src,
+            topic=topic,
+            kind=self.corpus.review.kind(topic.kind),
+            claims=claims,
+            about=about,
+            studies=[self._study_row(k, src) for k in cited if k in self.corpus.studies],
+            bibliography=[(numbering[k], self._link(src, reference_page(k)), self.formatter.plain(self.corpus.references[k])) for k in cited],
+            related=[self._topic_link(t, src) for t in self.corpus.linked_topics.get(topic.id, ())],
+            best=self._best_grade(topic.claims),
+        )
+
+    def kind_index(self, kind_id: str) -> str:
+        src = kind_page(kind_id)
+        rows = [
+            (self._topic_link(t.id, src), len(t.claims), self._best_grade(t.claims), t.summary)
+            for t in self.corpus.topics_of_kind(kind_id)
+        ]
+        return self._render("kind_index.md.j2", src, kind=self.corpus.review.kind(kind_id), rows=rows)
+
+    def reference(self, key: str) -> str:
+        src = reference_page(key)
+        ref = self.corpus.references[key]
+        citing = self.corpus.claims_citing.get(key, ())
+        asserted = [c for c in self.corpus.claims if c.asserted_by == key]
+        return self._render(
+            "reference.md.j2",
+            src,
+            ref=ref,
+            label=self.formatter.label(ref),
+            citation=self.formatter.plain(ref),
+            links=_identifier_links(ref),
+            study=self.corpus.studies.get(key),
+            design=self._design_label(key),
+            size=self._size(key),
+            citing=[self._backlink(c, src) for c in citing],
+            asserted=[self._backlink(c, src) for c in asserted],
+        )
+
+    def references_index(self) -> str:
+        src = f"{REFERENCES_DIR}/index.md"
+        refs = sorted(self.corpus.references.values(), key=lambda r: (self.formatter.sort_key(r), r.key))
+        rows = [
+            (self._link(src, reference_page(r.key)), self.formatter.label(r), self.formatter.plain(r), self._design_label(r.key), len(self.corpus.claims_citing.get(r.key, ())))
+            for r in refs
+        ]
+        return self._render("references_index.md.j2", src, rows=rows)
+
+    def claims_index(self) -> str:
+        src = CLAIMS_PAGE
+        groups = [(self._topic_link(t.id, src), [self._backlink(c, src) for c in t.claims]) for t in self.corpus.topics if t.claims]
+        counts = {g.id: 0 for g in self.corpus.review.grades}
+        for claim in self.corpus.claims:
+            counts[claim.grade] = counts.get(claim.grade, 0) + 1
+        return self._render("claims_index.md.j2", src, groups=groups, counts=counts, total=len(self.corpus.claims))
+
+    def methods(self) -> str:
+        return self._render("methods.md.j2", METHODS_PAGE)
+
+    # ---- Views -----------------------------------------------------------------------------
+
+    def _render(self, template: str, src: str, **context: object) -> str:
+        link = lambda target: Md(self._link(src, target))  # noqa: E731
+        return self.env.get_template(template).render(src=src, link=link, **context)
+
+    def _claim_view(self, claim: Claim, src: str, numbering: dict[str, int]) -> dict[str, object]:
+        cites = []
+        for cite in claim.cites:
+            number = numbering.setdefault(cite.key, len(numbering) + 1)
+            ref = self.corpus.references[cite.key]
+            preview = self._preview(ref) + (f" — {cite.locator}" if cite.locator else "")
+            cites.append(Cite(number, cite.key, self._link(src, reference_page(cite.key)), mdsafe.attr(preview), cite.locator))
+        home = self._topic_link(claim.topic, src) if topic_page(claim.topic) != src else None
+        return {"claim": claim, "cites": cites, "home": home}
+
+    def _preview(self, ref: Reference) -> str:
+        parts = [self.formatter.plain(ref)]
+        study = self.corpus.studies.get(ref.key)
+        if study is not None:
+            design = self.corpus.review.design(study.design).label if study.design in {d.id for d in self.corpus.review.designs} else study.design
+            parts.append(design + (f", {self._size(study.key)}" if study.n is not None else ""))
+        return " · ".join(parts)
+
+    def _study_row(self, key: str, src: str) -> dict[str, object]:
+        return {
+            "href": self._link(src, reference_page(key)),
+            "label": self.formatter.label(self.corpus.references[key]),
+            "study": self.corpus.studies[key],
+            "design": self._design_label(key),
+            "size": self._size(key),
+        }
+
+    def _backlink(self, claim: Claim, src: str) -> dict[str, object]:
+        topic = self.corpus.topic_by_id[claim.topic]
+        return {"claim": claim, "href": Md(f"{self._link(src, topic_page(topic.id))}#{claim.id}"), "topic": topic}
+
+    def _topic_link(self, topic_id: str, src: str) -> dict[str, object]:
+        topic = self.corpus.topic_by_id[topic_id]
+        return {"topic": topic, "href": self._link(src, topic_page(topic_id)), "kind": self.corpus.review.kind(topic.kind)}
+
+    def _size(self, key: str) -> str | None:
+        """n as a reader should read it: "40 participants" or "7 studies"."""
+        study = self.corpus.studies.get(key)
+        if study is None or study.n is None:
+            return None
+        design = next((d for d in self.corpus.review.designs if d.id == study.design), None)
+        unit = design.counts if design else "participants"
+        return f"{study.n} {unit[:-1] if study.n == 1 else unit}"
+
+    def _design_label(self, key: str) -> str | None:
+        study = self.corpus.studies.get(key)
+        if study is None:
+            return None
+        labels = {d.id: d.label for d in self.corpus.review.designs}
+        return labels.get(study.design, study.design)
+
+    def _best_grade(self, claims: Iterable[Claim]) -> str | None:
+        ranks = {g.id: g.rank for g in self.corpus.review.grades}
+        known = [c.grade for c in claims if c.grade in ranks and c.verdict is None]
+        return min(known, key=ranks.__getitem__) if known else None
+
+    @staticmethod
+    def _link(src: str, target: str) -> Md:
+        rel = posixpath.relpath(target, posixpath.dirname(src) or ".")
+        return Md(quote(rel, safe="/.-_~#:+"))
+
+
+def _finalize(value: object) -> object:
+    """Runs on every `{{ }}` value: only `Md`/`Markup` (filters, links, macros) passes as is."""
+    if value is None:
+        return Md("")
+    if isinstance(value, Markup):
+        return value
+    return mdsafe.text(value)
+
+
+def _identifier_links(ref: Reference) -> list[tuple[str, Md]]:
+    links: list[tuple[str, Md]] = []
+    if doi := ref.get("doi"):
+        links.append((f"DOI {doi}", Md("https://doi.org/" + quote(doi, safe="/:;._-"))))
+    if pmid := ref.get("pmid"):
+        links.append((f"PubMed {pmid}", Md(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/")))
+    if pmcid := ref.get("pmcid"):
+        links.append((pmcid, Md(f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/")))
+    if (url := ref.get("url")) and re.match(r"https?://", url):
+        links.append(("Source page", Md(quote(url, safe="/:;._-~?=&%#+@!$,"))))
+    return links

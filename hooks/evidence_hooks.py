@@ -1,0 +1,8 @@
+"""MkDocs hook entry point: the only file listed under `hooks:` in mkdocs.yml.
+
+It only re-exports the event functions; all logic lives in the `evidence` package.
+"""
+
+from evidence.glue import on_config, on_files, on_page_markdown
+
+__all__ = ["on_config", "on_files", "on_page_markdown"]
