@@ -139,7 +139,8 @@ def _link_prose_citations(markdown: str, src_uri: str) -> str:
         pos = marker.end
     out.append(markdown[pos:])
     listing = "\n".join(
-        f"{n}. [{mdsafe.text(formatter.plain(corpus.references[k]))}]({Renderer._link(src_uri, reference_page(k))})" for k, n in numbering.items()
+        f"{n}. [{mdsafe.text(formatter.plain(corpus.references[k]))}]({Renderer._link(src_uri, reference_page(k))})"
+        for k, n in numbering.items()
     )
     return "".join(out).rstrip() + "\n\n## References { #references }\n\n" + listing + "\n"
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -95,7 +96,7 @@ def parse_yaml(text: str, path: str) -> tuple[YamlDoc, list[Finding]]:
         reason = getattr(exc, "reason", None) or str(exc)
         builder.findings.append(error("E101", Location(path, line, col), f"YAML cannot be read: {reason}"))
         return YamlDoc(path, None), builder.findings
-    if builder.documents == 0 or builder.root is _EMPTY:
+    if builder.documents == 0 or builder.root is _EMPTY or builder.root is None:
         builder.findings.append(error("E106", Location(path, 1, 1), "file is empty; it must hold a mapping"))
         return YamlDoc(path, None), builder.findings
     return YamlDoc(path, builder.root, builder.values, builder.keys, builder.raw), builder.findings
@@ -244,7 +245,9 @@ class _Builder:
             self.findings.append(error("E104", where, f"anchor '&{event.anchor}' is not allowed; write each value out in full"))
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!":
-            self.findings.append(error("E103", where, f"tag '{tag}' is not allowed; remove it (values are plain text, numbers, lists and mappings)"))
+            self.findings.append(
+                error("E103", where, f"tag '{tag}' is not allowed; remove it (values are plain text, numbers, lists and mappings)")
+            )
 
 
 class _Discard:
@@ -268,7 +271,9 @@ def _resolve(text: str) -> tuple[object, str | None]:
     return text, None
 
 
-def _mark(path: str, mark: yaml.Mark) -> Location:
+def _mark(path: str, mark: Any) -> Location:
+    if mark is None:
+        return Location(path)
     return Location(path, mark.line + 1, mark.column + 1)
 
 

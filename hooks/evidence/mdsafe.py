@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterator
 
 from markupsafe import Markup
-from collections.abc import Iterator
 
 _TEXT_ESCAPES = {c: f"&#{ord(c)};" for c in "\\`*_{}[]<>#!|&~^$"}
 _SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")

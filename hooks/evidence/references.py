@@ -43,28 +43,54 @@ def _check_entry(entry: BibEntry, found: list[Finding]) -> Reference:
     unverified = tuple(u.strip().lower() for u in f.get("unverified", "").split(",") if u.strip())
     for name in unverified:
         if name not in UNVERIFIABLE:
-            found.append(error("E310", entry.field_location("unverified"), f"'{name}' cannot be declared unverified in '{key}'; use any of: {', '.join(UNVERIFIABLE)}"))
+            found.append(
+                error(
+                    "E310",
+                    entry.field_location("unverified"),
+                    f"'{name}' cannot be declared unverified in '{key}'; use any of: {', '.join(UNVERIFIABLE)}",
+                )
+            )
         elif name in f:
-            found.append(error("E310", entry.field_location("unverified"), f"'{key}' declares '{name}' unverified but also gives it; remove one"))
+            found.append(
+                error("E310", entry.field_location("unverified"), f"'{key}' declares '{name}' unverified but also gives it; remove one")
+            )
     if not f.get("title", "").strip():
         found.append(error("E303", entry.location, f"reference '{key}' has no title"))
     year = f.get("year")
     if year is None:
         if "year" not in unverified:
-            found.append(error("E304", entry.location, f"reference '{key}' has no year; add it, or declare `unverified = {{year}}` if it cannot be found"))
+            found.append(
+                error(
+                    "E304",
+                    entry.location,
+                    f"reference '{key}' has no year; add it, or declare `unverified = {{year}}` if it cannot be found",
+                )
+            )
     elif not re.fullmatch(r"[12][0-9]{3}", year):
         found.append(error("E304", entry.field_location("year"), f"year '{year}' of '{key}' is not a four-digit year"))
     doi, pmid = f.get("doi"), f.get("pmid")
     if doi is not None and not DOI.match(doi):
-        found.append(error("E306", entry.field_location("doi"), f"malformed DOI '{doi}' in '{key}': write it bare, like 10.1007/s10620-011-1653-7 (no https://doi.org/ prefix)"))
+        found.append(
+            error(
+                "E306",
+                entry.field_location("doi"),
+                f"malformed DOI '{doi}' in '{key}': write it bare, like 10.1007/s10620-011-1653-7 (no https://doi.org/ prefix)",
+            )
+        )
     if pmid is not None and not PMID.match(pmid):
-        found.append(error("E307", entry.field_location("pmid"), f"malformed PMID '{pmid}' in '{key}': a PMID is a number of up to nine digits"))
+        found.append(
+            error("E307", entry.field_location("pmid"), f"malformed PMID '{pmid}' in '{key}': a PMID is a number of up to nine digits")
+        )
     pmcid = f.get("pmcid")
     if pmcid is not None and not PMCID.match(pmcid):
         found.append(error("E307", entry.field_location("pmcid"), f"malformed PMCID '{pmcid}' in '{key}': write it like PMC3381945"))
     if doi is None and pmid is None and entry.type not in NO_ID_TYPES and not {"doi", "pmid"} <= set(unverified):
         found.append(
-            error("E305", entry.location, f"reference '{key}' has neither DOI nor PMID; add one, or declare `unverified = {{doi, pmid}}` if none can be found")
+            error(
+                "E305",
+                entry.location,
+                f"reference '{key}' has neither DOI nor PMID; add one, or declare `unverified = {{doi, pmid}}` if none can be found",
+            )
         )
     url = f.get("url")
     if url is not None and not URL.match(url):

@@ -100,7 +100,9 @@ class Renderer:
             claims=claims,
             about=about,
             studies=[self._study_row(k, src) for k in cited if k in self.corpus.studies],
-            bibliography=[(numbering[k], self._link(src, reference_page(k)), self.formatter.plain(self.corpus.references[k])) for k in cited],
+            bibliography=[
+                (numbering[k], self._link(src, reference_page(k)), self.formatter.plain(self.corpus.references[k])) for k in cited
+            ],
             related=[self._topic_link(t, src) for t in self.corpus.linked_topics.get(topic.id, ())],
             best=self._best_grade(topic.claims),
         )
@@ -108,8 +110,7 @@ class Renderer:
     def kind_index(self, kind_id: str) -> str:
         src = kind_page(kind_id)
         rows = [
-            (self._topic_link(t.id, src), len(t.claims), self._best_grade(t.claims), t.summary)
-            for t in self.corpus.topics_of_kind(kind_id)
+            (self._topic_link(t.id, src), len(t.claims), self._best_grade(t.claims), t.summary) for t in self.corpus.topics_of_kind(kind_id)
         ]
         return self._render("kind_index.md.j2", src, kind=self.corpus.review.kind(kind_id), rows=rows)
 
@@ -136,7 +137,13 @@ class Renderer:
         src = f"{REFERENCES_DIR}/index.md"
         refs = sorted(self.corpus.references.values(), key=lambda r: (self.formatter.sort_key(r), r.key))
         rows = [
-            (self._link(src, reference_page(r.key)), self.formatter.label(r), self.formatter.plain(r), self._design_label(r.key), len(self.corpus.claims_citing.get(r.key, ())))
+            (
+                self._link(src, reference_page(r.key)),
+                self.formatter.label(r),
+                self.formatter.plain(r),
+                self._design_label(r.key),
+                len(self.corpus.claims_citing.get(r.key, ())),
+            )
             for r in refs
         ]
         return self._render("references_index.md.j2", src, rows=rows)
@@ -172,7 +179,11 @@ class Renderer:
         parts = [self.formatter.plain(ref)]
         study = self.corpus.studies.get(ref.key)
         if study is not None:
-            design = self.corpus.review.design(study.design).label if study.design in {d.id for d in self.corpus.review.designs} else study.design
+            design = (
+                self.corpus.review.design(study.design).label
+                if study.design in {d.id for d in self.corpus.review.designs}
+                else study.design
+            )
             parts.append(design + (f", {self._size(study.key)}" if study.n is not None else ""))
         return " · ".join(parts)
 

@@ -80,7 +80,8 @@ def _explain(err: ValidationError, doc: YamlDoc) -> Iterator[Finding]:
             if isinstance(err.instance, dict) and name not in err.instance:
                 yield error("E203", doc.loc(path), f"missing required field '{name}'{where}")
     elif kind == "dependentRequired":
-        for name, needs in (err.validator_value or {}).items():
+        deps = err.validator_value if isinstance(err.validator_value, dict) else {}
+        for name, needs in deps.items():
             if isinstance(err.instance, dict) and name in err.instance:
                 for need in needs:
                     if need not in err.instance:
@@ -90,7 +91,7 @@ def _explain(err: ValidationError, doc: YamlDoc) -> Iterator[Finding]:
     elif kind == "oneOf":
         yield from _explain_one_of(err, doc)
     elif kind == "enum":
-        options = [str(o) for o in err.validator_value]
+        options = [str(o) for o in err.validator_value] if isinstance(err.validator_value, list) else []
         hint = _did_you_mean(str(err.instance), options)
         choose = f"; choose one of: {', '.join(options)}"
         yield error("E204", doc.loc(path), f"{_show(err.instance)} is not allowed{where}{hint or choose}")
@@ -121,7 +122,7 @@ def _type_message(err: ValidationError, doc: YamlDoc, path: JsonPath) -> str:
     found = _describe(err.instance, raw)
     hint = ""
     if "string" in wanted and raw is not None:
-        hint = f"; put it in quotes to keep it as text: \"{raw}\""
+        hint = f'; put it in quotes to keep it as text: "{raw}"'
     return f"expected {want}{_field_name(path)}, found {found}{hint}"
 
 
@@ -141,7 +142,9 @@ def _describe(value: object, raw: str | None) -> str:
 
 def _hint(err: ValidationError) -> str:
     for name in SCHEMAS:
-        for def_name, sub in validator(name).schema.get("$defs", {}).items():
+        root = validator(name).schema
+        defs = root.get("$defs", {}) if isinstance(root, dict) else {}
+        for def_name, sub in defs.items():
             if sub == err.schema and def_name in _DEF_HINTS:
                 return _DEF_HINTS[def_name]
     return err.message

@@ -6,6 +6,8 @@ call, so the command line and the build report exactly the same findings.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +40,9 @@ class Loaded:
 
 def load_review(root: Path) -> Loaded:
     out = Collector()
-    shown = lambda p: display_path(p, root)  # noqa: E731
+
+    def shown(path: Path) -> str:
+        return display_path(path, root)
 
     claims_path = root / CLAIMS_FILE
     if not claims_path.is_file():
@@ -63,7 +67,9 @@ def load_review(root: Path) -> Loaded:
     topics = build_topics(topic_docs, review, out)
 
     bib_path = root / BIB_FILE
-    text, problems = read_text(bib_path, BIB_FILE) if bib_path.is_file() else (None, [error("E107", Location(BIB_FILE), f"no {BIB_FILE} here")])
+    text, problems = (
+        read_text(bib_path, BIB_FILE) if bib_path.is_file() else (None, [error("E107", Location(BIB_FILE), f"no {BIB_FILE} here")])
+    )
     out.findings.extend(problems)
     entries, problems = parse_bibtex(text or "", BIB_FILE)
     out.findings.extend(problems)
@@ -83,7 +89,7 @@ def load_review(root: Path) -> Loaded:
     return Loaded(corpus, tuple(out.findings), prose)
 
 
-def _read_prose(content: Path, root: Path, references: dict[str, object], out: Collector) -> tuple[dict[str, tuple[Marker, ...]], set[str]]:
+def _read_prose(content: Path, root: Path, references: Mapping[str, object], out: Collector) -> tuple[dict[str, tuple[Marker, ...]], set[str]]:
     prose: dict[str, tuple[Marker, ...]] = {}
     keys: set[str] = set()
     if not content.is_dir():
@@ -101,11 +107,9 @@ def _read_prose(content: Path, root: Path, references: dict[str, object], out: C
     return prose, keys
 
 
-def _check_markers(markers: object, references: dict[str, object], where: Location, out: Collector) -> set[str]:
-    import difflib
-
+def _check_markers(markers: Iterable[Marker], references: Mapping[str, object], where: Location, out: Collector) -> set[str]:
     used: set[str] = set()
-    for marker in markers:  # type: ignore[attr-defined]
+    for marker in markers:
         if not marker.items:
             out.error("E405", where, f"malformed citation {marker.raw}: write [@key], [@key, locator] or [@a; @b]")
             continue

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import schema
+from . import mdsafe, schema
 from .findings import Finding, Location, error, warning
 from .load import JsonPath, YamlDoc
 from .model import (
@@ -60,7 +60,9 @@ def build_review(doc: YamlDoc, out: Collector) -> Review | None:
             _unknown(out, "E402", doc.loc(("designs", i, "max_grade")), "grade", d["max_grade"], grade_ids)
     for i, k in enumerate(data["kinds"]):
         if k["id"] == "studies":
-            out.error("E204", doc.loc(("kinds", i, "id")), "'studies' is reserved for study facts (content/studies/); choose another kind id")
+            out.error(
+                "E204", doc.loc(("kinds", i, "id")), "'studies' is reserved for study facts (content/studies/); choose another kind id"
+            )
     r = data["review"]
     return Review(
         title=r["title"],
@@ -71,7 +73,8 @@ def build_review(doc: YamlDoc, out: Collector) -> Review | None:
         grades=grades,
         verdicts=tuple(Verdict(v["id"], v["label"], v["definition"]) for v in data["verdicts"]),
         designs=tuple(
-            Design(d["id"], d["label"], d["max_grade"], bool(d.get("preclinical")), d.get("counts", "participants")) for d in data["designs"]
+            Design(d["id"], d["label"], d["max_grade"], bool(d.get("preclinical")), d.get("counts", "participants"))
+            for d in data["designs"]
         ),
         kinds=tuple(Kind(k["id"], k["label"], k["singular"], k["description"]) for k in data["kinds"]),
     )
@@ -157,7 +160,9 @@ def build_topics(docs: Iterable[tuple[str, str, YamlDoc]], review: Review | None
                 continue
             first = claim_seen.setdefault(claim.id, claim.location)
             if first is not claim.location:
-                out.error("E401", claim.location, f"duplicate claim id '{claim.id}': first at {first}; claim ids must be unique across the review")
+                out.error(
+                    "E401", claim.location, f"duplicate claim id '{claim.id}': first at {first}; claim ids must be unique across the review"
+                )
                 continue
             claims.append(claim)
         topics.append(
@@ -241,11 +246,25 @@ def cross_check(corpus: Corpus, docs: dict[str, YamlDoc], out: Collector) -> Non
             seen: set[str] = set()
             for cite in claim.cites:
                 if cite.key in seen:
-                    out.error("E411", cite.location, f"'{cite.key}' is cited twice in claim '{claim.id}'; cite it once (use a locator for a table or page)")
+                    out.error(
+                        "E411",
+                        cite.location,
+                        f"'{cite.key}' is cited twice in claim '{claim.id}'; cite it once (use a locator for a table or page)",
+                    )
                 seen.add(cite.key)
                 if cite.key not in corpus.references:
                     _unknown(out, "E404", cite.location, "reference key", cite.key, keys, f" (claim '{claim.id}')")
             _check_ceiling(corpus, claim, doc.loc((*path, "grade")), out)
+            for name in ("statement", "why", "finding"):
+                _check_links(getattr(claim, name), doc.loc((*path, name)), out)
+        for name in ("summary", "overview"):
+            _check_links(getattr(topic, name), doc.loc((name,)), out)
+
+
+def _check_links(text: str | None, where: Location, out: Collector) -> None:
+    for target in mdsafe.unsafe_links(text or ""):
+        shown = target if len(target) <= 60 else target[:57] + "..."
+        out.error("E412", where, f"link target '{shown}' is not allowed: links in text must be plain http:// or https:// addresses")
 
 
 def _check_ceiling(corpus: Corpus, claim: Claim, where: Location, out: Collector) -> None:
@@ -281,11 +300,14 @@ def check_usage(corpus: Corpus, prose_keys: set[str], out: Collector) -> None:
             out.warning("W301", ref.location, f"reference '{key}' is not cited by any claim or page; cite it or remove it")
     for key in corpus.claims_citing:
         if key in corpus.references and key not in corpus.studies:
-            out.warning("W302", corpus.references[key].location, f"reference '{key}' is cited but has no study facts in content/studies/; add its design so grades can be checked")
+            out.warning(
+                "W302",
+                corpus.references[key].location,
+                f"reference '{key}' is cited but has no study facts in content/studies/; add its design so grades can be checked",
+            )
     for key, study in corpus.studies.items():
         if key not in corpus.references:
             _unknown(out, "E408", study.location, "reference key for study facts", key, list(corpus.references))
-
 
 
 # ---- Helpers -------------------------------------------------------------------------------

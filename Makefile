@@ -1,0 +1,46 @@
+# One-command entry points. `make serve` and `make test` set everything up on first use.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve build check test lint chromium clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+## serve: install, then serve the site with live reload on http://127.0.0.1:8000/
+serve: $(VENV)/.installed
+	$(VENV)/bin/mkdocs serve
+
+## build: install, then build the site into site/ (fails on any warning)
+build: $(VENV)/.installed
+	$(VENV)/bin/mkdocs build --strict
+
+## check: validate claims, references and prose (what CI runs first)
+check: $(VENV)/.installed
+	$(VENV)/bin/evidence check --strict .
+
+## chromium: install Debian's chromium for the browser tests if it is missing
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; }
+
+## lint: ruff and mypy
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check hooks tests
+	$(VENV)/bin/ruff format --check hooks tests
+	$(VENV)/bin/mypy
+
+## test: install everything, then lint, check the review and run every test
+test: $(VENV)/.installed chromium lint check
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache
