@@ -50,25 +50,36 @@ class BuildResult:
     """Every log line from the mkdocs logger tree at WARNING or above, as LEVEL:message."""
 
 
-def build_site(root: Path, site_dir: Path, caplog: pytest.LogCaptureFixture) -> BuildResult:
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname}:{record.getMessage()}")
+
+
+def build_site(root: Path, site_dir: Path) -> BuildResult:
     """Build in-process with --strict, like `mkdocs build --strict`, and collect its log."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort
 
-    caplog.clear()
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
     ok = True
-    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+    try:
         config = load_config(str(root / "mkdocs.yml"), site_dir=str(site_dir), strict=True)
-        try:
-            build(config)
-        except Abort:
-            ok = False
-    messages = [f"{r.levelname}:{r.getMessage()}" for r in caplog.records if r.name.startswith("mkdocs") and r.levelno >= logging.WARNING]
-    return BuildResult(ok, site_dir, messages)
+        build(config)
+    except Abort:
+        ok = False
+    finally:
+        logger.removeHandler(handler)
+    return BuildResult(ok, site_dir, handler.lines)
 
 
 @pytest.fixture
-def build(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> Callable[[Path], BuildResult]:
+def build(tmp_path: Path) -> Callable[[Path], BuildResult]:
     counter = iter(range(1000))
-    return lambda root: build_site(root, tmp_path / f"site{next(counter)}", caplog)
+    return lambda root: build_site(root, tmp_path / f"site{next(counter)}")

@@ -123,24 +123,17 @@ def _link_prose_citations(markdown: str, src_uri: str) -> str:
     assert build.renderer is not None
     corpus = build.renderer.corpus
     formatter = build.renderer.formatter
+    link = build.renderer._link
     numbering: dict[str, int] = {}
     out: list[str] = []
     pos = 0
     for marker in markers:
         out.append(markdown[pos : marker.start])
-        links = []
-        for key, locator in marker.items:
-            ref = corpus.references[key]
-            number = numbering.setdefault(key, len(numbering) + 1)
-            title = formatter.plain(ref) + (f" — {locator}" if locator else "")
-            href = Renderer._link(src_uri, reference_page(key))
-            links.append(f'[\\[{number}\\]]({href} "{mdsafe.attr(title)}"){{ .ev-cite }}')
-        out.append("".join(links))
+        out.extend(build.renderer.cite(src_uri, key, locator, numbering) for key, locator in marker.items)
         pos = marker.end
     out.append(markdown[pos:])
     listing = "\n".join(
-        f"{n}. [{mdsafe.text(formatter.plain(corpus.references[k]))}]({Renderer._link(src_uri, reference_page(k))})"
-        for k, n in numbering.items()
+        f"{n}. [{mdsafe.text(formatter.plain(corpus.references[k]))}]({link(src_uri, reference_page(k))})" for k, n in numbering.items()
     )
     return "".join(out).rstrip() + "\n\n## References { #references }\n\n" + listing + "\n"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from markupsafe import Markup
 
 from . import mdsafe
 from .bibformat import ReferenceFormatter
+from .citations import find_markers
 from .mdsafe import Md
 from .model import Claim, Corpus, Reference, Topic
 
@@ -39,17 +39,6 @@ def topic_page(topic_id: str) -> str:
 
 def kind_page(kind: str) -> str:
     return f"{kind}/index.md"
-
-
-@dataclass(frozen=True, slots=True)
-class Cite:
-    """A numbered citation as a page shows it."""
-
-    number: int
-    key: str
-    href: str
-    preview: Md
-    locator: str | None
 
 
 class Renderer:
@@ -89,6 +78,7 @@ class Renderer:
     def topic(self, topic: Topic) -> str:
         src = topic_page(topic.id)
         numbering: dict[str, int] = {}
+        overview = self.prose(topic.overview, src, numbering) if topic.overview else None
         claims = [self._claim_view(c, src, numbering) for c in topic.claims]
         about = [self._claim_view(c, src, numbering) for c in self.corpus.claims_about.get(topic.id, ())]
         cited = list(numbering)
@@ -96,6 +86,7 @@ class Renderer:
             "topic.md.j2",
             src,
             topic=topic,
+            overview=overview,
             kind=self.corpus.review.kind(topic.kind),
             claims=claims,
             about=about,
@@ -165,13 +156,37 @@ class Renderer:
         link = lambda target: Md(self._link(src, target))  # noqa: E731
         return self.env.get_template(template).render(src=src, link=link, **context)
 
+    def cite(self, src: str, key: str, locator: str | None, numbering: dict[str, int]) -> Md:
+        """A numbered citation link with its preview; numbers are shared across the page."""
+        number = numbering.setdefault(key, len(numbering) + 1)
+        preview = self._preview(self.corpus.references[key]) + (f" — {locator}" if locator else "")
+        return Md(f'[\\[{number}\\]]({self._link(src, reference_page(key))} "{mdsafe.attr(preview)}"){{ .ev-cite }}')
+
+    def prose(self, text: str, src: str, numbering: dict[str, int]) -> Md:
+        """Contributor paragraphs (escaped like `mdsafe.blocks`) with [@key] markers linked."""
+        out = []
+        for paragraph in re.split(r"\n\s*\n", text):
+            flat = " ".join(paragraph.split())
+            if not flat:
+                continue
+            links: list[Md] = []
+            holed = []
+            pos = 0
+            for marker in find_markers(flat):
+                holed.append(flat[pos : marker.start])
+                if marker.items and all(k in self.corpus.references for k, _ in marker.items):
+                    links.append(Md("".join(self.cite(src, k, loc, numbering) for k, loc in marker.items)))
+                    holed.append(f"\ue000{len(links) - 1}\ue001")
+                else:
+                    holed.append(marker.raw)
+                pos = marker.end
+            holed.append(flat[pos:])
+            escaped = mdsafe.inline("".join(holed))
+            out.append(_fill_holes(escaped, links))
+        return Md("\n\n".join(out))
+
     def _claim_view(self, claim: Claim, src: str, numbering: dict[str, int]) -> dict[str, object]:
-        cites = []
-        for cite in claim.cites:
-            number = numbering.setdefault(cite.key, len(numbering) + 1)
-            ref = self.corpus.references[cite.key]
-            preview = self._preview(ref) + (f" — {cite.locator}" if cite.locator else "")
-            cites.append(Cite(number, cite.key, self._link(src, reference_page(cite.key)), mdsafe.attr(preview), cite.locator))
+        cites = Md("".join(self.cite(src, c.key, c.locator, numbering) for c in claim.cites))
         home = self._topic_link(claim.topic, src) if topic_page(claim.topic) != src else None
         return {"claim": claim, "cites": cites, "home": home}
 
@@ -229,6 +244,10 @@ class Renderer:
     def _link(src: str, target: str) -> Md:
         rel = posixpath.relpath(target, posixpath.dirname(src) or ".")
         return Md(quote(rel, safe="/.-_~#:+"))
+
+
+def _fill_holes(text: str, links: list[Md]) -> str:
+    return re.sub("\ue000(\\d+)\ue001", lambda m: links[int(m.group(1))], text)
 
 
 def _finalize(value: object) -> object:

@@ -89,7 +89,9 @@ def load_review(root: Path) -> Loaded:
     return Loaded(corpus, tuple(out.findings), prose)
 
 
-def _read_prose(content: Path, root: Path, references: Mapping[str, object], out: Collector) -> tuple[dict[str, tuple[Marker, ...]], set[str]]:
+def _read_prose(
+    content: Path, root: Path, references: Mapping[str, object], out: Collector
+) -> tuple[dict[str, tuple[Marker, ...]], set[str]]:
     prose: dict[str, tuple[Marker, ...]] = {}
     keys: set[str] = set()
     if not content.is_dir():
