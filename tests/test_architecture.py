@@ -21,7 +21,7 @@ ALLOWED = {
     "validate": {"findings", "load", "model", "schema", "mdsafe"},
     "sources": {"bibfile", "citations", "findings", "load", "model", "references", "validate"},
     "bibformat": {"model"},
-    "render": {"bibformat", "mdsafe", "model"},
+    "render": {"bibformat", "citations", "mdsafe", "model"},
     "cli": {"findings", "sources"},
     "glue": {"citations", "findings", "mdsafe", "render", "sources"},
     "__init__": set(),

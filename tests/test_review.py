@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, BuildResult, build_site
 
+from conftest import REPO, BuildResult, build_site
 from evidence.cli import main as cli_main
 from evidence.sources import load_review
 
@@ -33,7 +33,9 @@ def test_review_builds_strictly(built: BuildResult) -> None:
     assert built.messages == []
 
 
-@pytest.mark.parametrize("page", ["conditions/crohns-disease", "conditions/multiple-sclerosis", "dosing/doses-in-trials", "mechanisms/ogf-ogfr-axis"])
+@pytest.mark.parametrize(
+    "page", ["conditions/crohns-disease", "conditions/multiple-sclerosis", "dosing/doses-in-trials", "mechanisms/ogf-ogfr-axis"]
+)
 def test_proof_topics_have_graded_cited_claims(built: BuildResult, page: str) -> None:
     html = (built.site / page / "index.html").read_text("utf-8")
     claims = re.findall(r'<div class="ev-claim" id="([a-z0-9-]+)">(.*?)</div>', html, re.S)
@@ -46,7 +48,7 @@ def test_proof_topics_have_graded_cited_claims(built: BuildResult, page: str) ->
 
 def test_every_reference_page_lists_the_claims_that_cite_it(loaded: object, built: BuildResult) -> None:
     corpus = loaded.corpus  # type: ignore[attr-defined]
-    for key, ref in corpus.references.items():
+    for key in corpus.references:
         html = (built.site / "references" / key / "index.html").read_text("utf-8")
         backlinks = re.findall(r'<a class="ev-backlink" href="([^"]+)"', html)
         expected = [f"../../{c.topic}/#{c.id}" for c in corpus.claims_citing.get(key, ())]

@@ -69,7 +69,8 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Finding]]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         msg = f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
         return None, [error("E107", Location(shown, line, col), msg)]
     return text.removeprefix("\ufeff"), []

@@ -23,7 +23,9 @@ _HTML_RE = re.compile("[&<>{}|$]")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 _SAFE_URL = re.compile(r"https?://[^\s\"'<>()\\]+\Z")
-_BLOCK_START = re.compile(r"^(\s*)([#>+*=-]|\d+[.)]|\[|!|\|)")
+# Block markup that would take effect at the start of a paragraph: headings, quotes, list items,
+# fenced code and link reference definitions. Only the marker's last character is escaped.
+_BLOCK_START = re.compile(r"^(?:(#{1,6}|>|[-+*]|\d{1,9}[.)])(?=\s|$)|(`{3,}|~{3,})|(\[[^\]]*\]):)")
 _WS = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
@@ -41,7 +43,7 @@ class Md(Markup):
 def text(value: object) -> Md:
     """Plain text shown exactly as written: every meaningful character becomes an entity."""
     flat = _WS.sub(" ", _CONTROL.sub("", str(value))).strip()
-    return Md(_TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group(0)], flat))
+    return Md(_guard_block_start(_TEXT_RE.sub(lambda m: _TEXT_ESCAPES[m.group(0)], flat)))
 
 
 def slug(value: object) -> Md:
@@ -59,10 +61,7 @@ def attr(value: object) -> Md:
 def inline(value: object) -> Md:
     """One paragraph of contributor Markdown: emphasis, code and http(s) links survive."""
     flat = _WS.sub(" ", _CONTROL.sub("", str(value))).strip()
-    out = "".join(_escape_outside_code(flat))
-    out = _BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if m.group(2) not in "0123456789" else m.group(0), out)
-    out = re.sub(r"^(\s*\d+)([.)])", r"\1\\\2", out)
-    return Md(out)
+    return Md(_guard_block_start("".join(_escape_outside_code(flat))))
 
 
 def blocks(value: object) -> Md:
@@ -75,6 +74,15 @@ def unsafe_links(value: str) -> list[str]:
     """Link targets in contributor Markdown that are not plain http(s) addresses."""
     plain = _CODE_SPAN.sub("", value)
     return [t for t in _LINK_TARGET.findall(plain) if not _SAFE_URL.match(t)]
+
+
+def _guard_block_start(value: str) -> str:
+    """Escape the last character of a block marker at the very start, so it stays text."""
+    match = _BLOCK_START.match(value)
+    if match is None:
+        return value
+    end = next(match.end(i) for i in (1, 2, 3) if match.group(i))
+    return value[: end - 1] + "\\" + value[end - 1 :]
 
 
 def _escape_outside_code(value: str) -> Iterator[str]:

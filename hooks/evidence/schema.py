@@ -121,7 +121,7 @@ def _type_message(err: ValidationError, doc: YamlDoc, path: JsonPath) -> str:
     raw = doc.raw.get(path)
     found = _describe(err.instance, raw)
     hint = ""
-    if "string" in wanted and raw is not None:
+    if "string" in wanted and raw:
         hint = f'; put it in quotes to keep it as text: "{raw}"'
     return f"expected {want}{_field_name(path)}, found {found}{hint}"
 

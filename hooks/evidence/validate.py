@@ -114,7 +114,7 @@ def build_studies(docs: Iterable[YamlDoc], review: Review | None, out: Collector
                 key=key,
                 design=str(facts["design"]),
                 location=where,
-                n=facts.get("n") if isinstance(facts.get("n"), int) else None,
+                n=_whole(facts.get("n")),
                 population=_opt(facts, "population"),
                 intervention=_opt(facts, "intervention"),
                 comparator=_opt(facts, "comparator"),
@@ -122,7 +122,7 @@ def build_studies(docs: Iterable[YamlDoc], review: Review | None, out: Collector
                 registration=_opt(facts, "registration"),
                 outcomes=tuple(
                     Outcome(str(o["name"]), str(o["result"]))
-                    for o in facts.get("outcomes") or ()
+                    for o in _items(facts.get("outcomes"))
                     if isinstance(o, dict) and "name" in o and "result" in o
                 ),
                 adverse_events=_opt(facts, "adverse_events"),
@@ -154,7 +154,7 @@ def build_topics(docs: Iterable[tuple[str, str, YamlDoc]], review: Review | None
             continue
         topic_id = f"{kind}/{slug}"
         claims: list[Claim] = []
-        for i, raw in enumerate(data.get("claims") or ()):
+        for i, raw in enumerate(_items(data.get("claims"))):
             claim = _build_claim(doc, ("claims", i), raw, topic_id)
             if claim is None:
                 continue
@@ -173,10 +173,10 @@ def build_topics(docs: Iterable[tuple[str, str, YamlDoc]], review: Review | None
                 title=data["title"],
                 summary=data["summary"],
                 location=file_loc,
-                aliases=tuple(a for a in data.get("aliases") or () if isinstance(a, str)),
+                aliases=tuple(a for a in _items(data.get("aliases")) if isinstance(a, str)),
                 overview=_opt(data, "overview"),
                 reviewed=_opt(data, "reviewed"),
-                related=tuple(r for r in data.get("related") or () if isinstance(r, str)),
+                related=tuple(r for r in _items(data.get("related")) if isinstance(r, str)),
                 claims=tuple(claims),
             )
         )
@@ -190,7 +190,7 @@ def _build_claim(doc: YamlDoc, path: JsonPath, raw: object, topic_id: str) -> Cl
     if not all(isinstance(raw.get(k), str) for k in needed):
         return None
     cites: list[Citation] = []
-    for j, c in enumerate(raw.get("cite") or ()):
+    for j, c in enumerate(_items(raw.get("cite"))):
         where = doc.loc((*path, "cite", j))
         if isinstance(c, str):
             cites.append(Citation(c, None, where))
@@ -207,7 +207,7 @@ def _build_claim(doc: YamlDoc, path: JsonPath, raw: object, topic_id: str) -> Cl
         location=doc.loc((*path, "id")),
         direction=_opt(raw, "direction"),
         outcome=_opt(raw, "outcome"),
-        see=tuple(s for s in raw.get("see") or () if isinstance(s, str)),
+        see=tuple(s for s in _items(raw.get("see")) if isinstance(s, str)),
         asserted_by=_opt(raw, "asserted_by"),
         verdict=_opt(raw, "verdict"),
         finding=_opt(raw, "finding"),
@@ -321,6 +321,17 @@ def _unknown(out: Collector, code: str, where: Location, what: str, value: str, 
             close = [lowered[value.lower()]]
     hint = f"; did you mean '{close[0]}'?" if close else ""
     out.error(code, where, f"unknown {what} '{value}'{suffix}{hint}")
+
+
+def _items(value: object) -> list[Any]:
+    """A list field's items; anything else was already reported by the schema check."""
+    return value if isinstance(value, list) else []
+
+
+def _whole(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        return None
+    return int(value)
 
 
 def _opt(data: dict[str, Any], name: str) -> str | None:
