@@ -19,8 +19,8 @@ from mkdocs.structure.files import File, InclusionLevel
 from . import mdsafe
 from .citations import find_markers
 from .findings import sort_findings
-from .render import CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, Renderer, kind_page, reference_page, topic_page
-from .sources import Loaded, load_review
+from .render import CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, TEMPLATES, Renderer, kind_page, reference_page, topic_page
+from .sources import BIB_FILE, CLAIMS_FILE, Loaded, load_review
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -63,6 +63,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     for name in REQUIRED_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
+    for path in (root / CLAIMS_FILE, root / BIB_FILE, TEMPLATES):
+        if str(path) not in config.watch:
+            config.watch.append(str(path))  # `mkdocs serve` rebuilds when the data or templates change
     if STYLESHEET not in config.extra_css:
         config.extra_css.append(STYLESHEET)
     if config.site_name in ("", "My Docs"):
