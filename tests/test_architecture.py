@@ -23,7 +23,7 @@ ALLOWED = {
     "bibformat": {"model"},
     "render": {"bibformat", "citations", "mdsafe", "model"},
     "cli": {"findings", "sources"},
-    "glue": {"citations", "findings", "mdsafe", "render", "sources"},
+    "glue": {"findings", "render", "sources"},
     "__init__": set(),
     "__main__": {"cli"},
 }

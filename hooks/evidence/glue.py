@@ -16,10 +16,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
-from . import mdsafe
-from .citations import find_markers
 from .findings import sort_findings
-from .render import CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, TEMPLATES, Renderer, kind_page, reference_page, topic_page
+from .render import CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, TEMPLATES, Renderer, kind_page, topic_page
 from .sources import BIB_FILE, CLAIMS_FILE, Loaded, load_review
 
 if TYPE_CHECKING:
@@ -99,7 +97,8 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     build = _require_build()
     if page.file.src_uri in build.generated:
         return markdown
-    return _link_prose_citations(markdown, page.file.src_uri)
+    assert build.renderer is not None
+    return build.renderer.prose_page(markdown, page.file.src_uri)
 
 
 # ---- Helpers -------------------------------------------------------------------------------
@@ -115,30 +114,6 @@ def _is_reference_page(uri: str) -> bool:
     """Reference pages stay out of the navigation: Material renders the whole nav into every
     page, so thousands of them would make every page, and the build, many times larger."""
     return uri.startswith(f"{REFERENCES_DIR}/") and uri != f"{REFERENCES_DIR}/index.md"
-
-
-def _link_prose_citations(markdown: str, src_uri: str) -> str:
-    """Replace each [@key] group with numbered links and append the page's reference list."""
-    markers = list(find_markers(markdown))
-    if not markers:
-        return markdown
-    build = _require_build()
-    assert build.renderer is not None
-    corpus = build.renderer.corpus
-    formatter = build.renderer.formatter
-    link = build.renderer._link
-    numbering: dict[str, int] = {}
-    out: list[str] = []
-    pos = 0
-    for marker in markers:
-        out.append(markdown[pos : marker.start])
-        out.extend(build.renderer.cite(src_uri, key, locator, numbering) for key, locator in marker.items)
-        pos = marker.end
-    out.append(markdown[pos:])
-    listing = "\n".join(
-        f"{n}. [{mdsafe.text(formatter.plain(corpus.references[k]))}]({link(src_uri, reference_page(k))})" for k, n in numbering.items()
-    )
-    return "".join(out).rstrip() + "\n\n## References { #references }\n\n" + listing + "\n"
 
 
 def _navigation(loaded: Loaded, content: Path, config: MkDocsConfig) -> list[Any]:

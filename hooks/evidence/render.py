@@ -185,6 +185,27 @@ class Renderer:
             out.append(_fill_holes(escaped, links))
         return Md("\n\n".join(out))
 
+    def prose_page(self, markdown: str, src: str) -> str:
+        """A hand-written page: [@key] groups become numbered links, and a reference list is appended.
+
+        The page's own Markdown is the author's; only the markers are replaced (outside code)."""
+        markers = list(find_markers(markdown))
+        if not markers:
+            return markdown
+        numbering: dict[str, int] = {}
+        out: list[str] = []
+        pos = 0
+        for marker in markers:
+            out.append(markdown[pos : marker.start])
+            out.extend(self.cite(src, key, locator, numbering) for key, locator in marker.items)
+            pos = marker.end
+        out.append(markdown[pos:])
+        listing = "\n".join(
+            f"{n}. [{mdsafe.text(self.formatter.plain(self.corpus.references[k]))}]({self._link(src, reference_page(k))})"
+            for k, n in numbering.items()
+        )
+        return "".join(out).rstrip() + "\n\n## References { #references }\n\n" + listing + "\n"
+
     def _claim_view(self, claim: Claim, src: str, numbering: dict[str, int]) -> dict[str, object]:
         cites = Md("".join(self.cite(src, c.key, c.locator, numbering) for c in claim.cites))
         home = self._topic_link(claim.topic, src) if topic_page(claim.topic) != src else None
