@@ -23,7 +23,7 @@ ALLOWED = {
     "bibformat": {"model"},
     "render": {"bibformat", "citations", "mdsafe", "model"},
     "cli": {"findings", "sources"},
-    "glue": {"findings", "render", "sources"},
+    "glue": {"findings", "render", "schema", "sources"},
     "__init__": set(),
     "__main__": {"cli"},
 }

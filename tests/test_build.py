@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -33,6 +34,9 @@ def test_basic_site_builds_with_every_generated_page(site_copy: Callable[[str], 
         assert (result.site / page / "index.html").is_file(), page
     assert not list(result.site.rglob("*.yaml")), "YAML sources must not be copied to the site"
     assert not list(result.site.rglob("*.bib"))
+    for name in ("claims", "topic", "studies"):
+        published = json.loads((result.site / "schema" / f"{name}.schema.json").read_text("utf-8"))
+        assert published == json.loads((REPO / "hooks" / "evidence" / "schema" / f"{name}.schema.json").read_text("utf-8"))
 
 
 def test_claim_cites_reference_and_reference_links_back(site_copy: Callable[[str], Path], build: Build) -> None:

@@ -117,9 +117,9 @@ def test_warnings_fail_only_with_strict(tmp_path: Path, capsys: pytest.CaptureFi
 def test_whole_file_finding_has_no_position(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = copy_basic(tmp_path)
     (root / "references.bib").unlink()
-    code, out, _ = run(capsys, "check", str(root), "--format", "github")
+    code, out, _ = run(capsys, "check", str(root), "--format", "github", "--changed", "references.bib")
     assert code == 1
-    assert "::error file=references.bib,title=E107::no references.bib here" in out.splitlines()
+    assert out.splitlines()[0] == "::error file=references.bib,title=E107::no references.bib here"
 
 
 def test_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,3 +163,28 @@ def test_installed_console_script(tmp_path: Path) -> None:
     done = subprocess.run([command, "check", str(error_site(tmp_path / "bad"))], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 1
     assert done.stdout.splitlines()[-1] == "2 errors, 1 warning"
+
+
+def test_github_format_annotates_changed_files_first_and_summarises_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """60 findings: GitHub shows only 10 annotations, so the changed file's come first; the summary has all 60."""
+    root = copy_basic(tmp_path)
+    topics = root / "content" / "conditions"
+    for n in range(6):
+        claims = "".join(f"  - {{id: bulk-{n}-{i}, statement: s, grade: low, why: w, cite: [nosuch{n}x{i}]}}\n" for i in range(10))
+        (topics / f"bulk-{n}.yaml").write_text(f"title: Bulk {n}\nsummary: s\nclaims:\n{claims}", "utf-8")
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    code, out, err = run(capsys, "check", str(root), "--format", "github", "--changed", "content/conditions/bulk-4.yaml")
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 11
+    assert all(line.startswith("::error file=content/conditions/bulk-4.yaml,") for line in lines[:10])
+    assert lines[10] == "::notice title=evidence::50 more finding(s) are listed in the job summary"
+    assert err == "60 errors, 0 warnings\n"
+    table = summary.read_text("utf-8").splitlines()
+    assert table[0] == "### evidence check: 60 errors, 0 warnings"
+    rows = [r for r in table if r.startswith("| error |")]
+    assert len(rows) == 60
+    assert rows[0].startswith("| error | `content/conditions/bulk-4.yaml:4:")

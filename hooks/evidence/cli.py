@@ -7,11 +7,12 @@ Loads and validates a review without Jinja or MkDocs, prints every finding, and 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .findings import format_findings, summary_line
+from .findings import Finding, format_findings, github_annotations, summary_line, summary_markdown
 from .sources import CLAIMS_FILE, load_review
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -24,14 +25,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("path", nargs="?", default=".", help="folder holding claims.yaml (default: current folder)")
     check.add_argument("--format", choices=("text", "github", "json"), default="text", help="output format (default: text)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument(
+        "--changed",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a file changed by the pull request (repeatable); with --format github its findings are annotated first",
+    )
     args = parser.parse_args(argv)
     if args.command != "check":
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    return run_check(Path(args.path), args.format, args.strict)
+    return run_check(Path(args.path), args.format, args.strict, args.changed)
 
 
-def run_check(root: Path, fmt: str, strict: bool) -> int:
+def run_check(root: Path, fmt: str, strict: bool, changed: Sequence[str] = ()) -> int:
     if not root.is_dir():
         print(f"evidence: {root}: no such folder", file=sys.stderr)
         return EXIT_USAGE
@@ -40,15 +48,28 @@ def run_check(root: Path, fmt: str, strict: bool) -> int:
         return EXIT_USAGE
     loaded = load_review(root)
     findings = loaded.findings
-    report = format_findings(findings, fmt)
-    if fmt == "json":
-        print(report)
+    if fmt == "github":
+        _report_github(findings, changed)
+    elif fmt == "json":
+        print(format_findings(findings, fmt))
     else:
+        report = format_findings(findings, fmt)
         if report:
             print(report)
-        print(summary_line(findings), file=sys.stderr if fmt == "github" else sys.stdout)
+        print(summary_line(findings))
     failed = any(f.is_error for f in findings) or (strict and bool(findings))
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _report_github(findings: Sequence[Finding], changed: Sequence[str]) -> None:
+    """Annotations GitHub will show (changed files first), and every finding in the job summary."""
+    for line in github_annotations(findings, changed):
+        print(line)
+    print(summary_line(findings), file=sys.stderr)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(summary_markdown(findings, changed))
 
 
 if __name__ == "__main__":  # pragma: no cover

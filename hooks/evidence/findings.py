@@ -89,6 +89,35 @@ def format_findings(findings: Iterable[Finding], fmt: str) -> str:
     return "\n".join(render(f) for f in items)
 
 
+GITHUB_ANNOTATION_LIMIT = 10
+"""GitHub shows at most 10 error annotations per step and silently drops the rest."""
+
+
+def github_annotations(findings: Iterable[Finding], changed: Iterable[str] = (), limit: int = GITHUB_ANNOTATION_LIMIT) -> list[str]:
+    """At most `limit` annotations, findings in changed files first; a notice tells where the rest are."""
+    touched = set(changed)
+    items = sorted(sort_findings(findings), key=lambda f: (f.location.path not in touched, not f.is_error))
+    lines = [f.github() for f in items[:limit]]
+    if len(items) > limit:
+        lines.append(f"::notice title=evidence::{len(items) - limit} more finding(s) are listed in the job summary")
+    return lines
+
+
+def summary_markdown(findings: Iterable[Finding], changed: Iterable[str] = ()) -> str:
+    """Every finding as a Markdown table for $GITHUB_STEP_SUMMARY, changed files first."""
+    touched = set(changed)
+    items = sorted(sort_findings(findings), key=lambda f: f.location.path not in touched)
+    head = f"### evidence check: {summary_line(items)}\n"
+    if not items:
+        return head
+    rows = ["| | Location | Code | Message |", "|---|---|---|---|"]
+    for f in items:
+        mark = "error" if f.is_error else "warning"
+        message = f.message.replace("|", "\\|").replace("\n", " ")
+        rows.append(f"| {mark} | `{f.location}` | {f.code} | {message} |")
+    return head + "\n" + "\n".join(rows) + "\n"
+
+
 def summary_line(findings: Iterable[Finding]) -> str:
     items = list(findings)
     errors = sum(f.is_error for f in items)

@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from .findings import sort_findings
 from .render import CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, TEMPLATES, Renderer, kind_page, topic_page
+from .schema import SCHEMAS, schema_text
 from .sources import BIB_FILE, CLAIMS_FILE, Loaded, load_review
 
 if TYPE_CHECKING:
@@ -89,6 +90,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         inclusion = InclusionLevel.NOT_IN_NAV if _is_reference_page(uri) else InclusionLevel.INCLUDED
         files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
     files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "evidence.css")))
+    for name in SCHEMAS:  # published so editors and other reviews can use the same formats
+        files.append(File.generated(config, f"schema/{name}.schema.json", content=schema_text(name)))
     build.generated = frozenset(pages)
     return files
 

@@ -1,0 +1,54 @@
+"""CI definitions: valid YAML that runs the same commands the test suite exercises."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO
+from evidence.cli import main as cli_main
+
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+
+
+def steps(path: Path) -> list[dict[str, object]]:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    assert isinstance(data, dict) and "jobs" in data
+    return [step for job in data["jobs"].values() for step in job.get("steps", [])]
+
+
+def commands(path: Path) -> str:
+    return "\n".join(str(s.get("run", "")) for s in steps(path))
+
+
+def test_workflows_exist() -> None:
+    assert [p.name for p in WORKFLOWS] == ["check.yml", "deploy.yml"]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_checks_then_builds_strictly(path: Path) -> None:
+    run = commands(path)
+    assert "evidence check --strict" in run
+    assert "mkdocs build --strict" in run
+    assert run.index("evidence check") < run.index("mkdocs build")
+
+
+def test_pull_request_check_uses_github_annotations_with_changed_files(capsys: pytest.CaptureFixture[str]) -> None:
+    run = commands(REPO / ".github" / "workflows" / "check.yml")
+    line = next(x.strip() for x in run.splitlines() if x.strip().startswith("evidence check"))
+    argv = shlex.split(line.replace('"${changed[@]}"', "--changed=claims.yaml"))
+    assert argv[:2] == ["evidence", "check"]
+    assert cli_main([*argv[1:], str(REPO)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_pre_commit_hook_runs_the_checker() -> None:
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert hooks[0]["id"] == "evidence-check"
+    assert hooks[0]["entry"] == "evidence check --strict"
+    local = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text("utf-8"))
+    entries = [h["entry"] for repo in local["repos"] for h in repo["hooks"]]
+    assert "evidence check --strict" in entries
