@@ -23,6 +23,7 @@ ALLOWED = {
     "bibformat": {"model"},
     "render": {"bibformat", "citations", "mdsafe", "model"},
     "cli": {"findings", "sources"},
+    "scaffold": {"load", "sources", "validate"},
     "glue": {"findings", "render", "schema", "sources"},
     "__init__": set(),
     "__main__": {"cli"},

@@ -30,6 +30,9 @@ from .model import (
     Verdict,
 )
 
+PLACEHOLDER = "TODO"
+"""How `evidence new` marks text a contributor must still write."""
+
 
 @dataclass
 class Collector:
@@ -256,9 +259,15 @@ def cross_check(corpus: Corpus, docs: dict[str, YamlDoc], out: Collector) -> Non
                     _unknown(out, "E404", cite.location, "reference key", cite.key, keys, f" (claim '{claim.id}')")
             _check_ceiling(corpus, claim, doc.loc((*path, "grade")), out)
             for name in ("statement", "why", "finding"):
-                _check_links(getattr(claim, name), doc.loc((*path, name)), out)
+                _check_text(getattr(claim, name), doc.loc((*path, name)), name, out)
         for name in ("summary", "overview"):
-            _check_links(getattr(topic, name), doc.loc((name,)), out)
+            _check_text(getattr(topic, name), doc.loc((name,)), name, out)
+
+
+def _check_text(text: str | None, where: Location, name: str, out: Collector) -> None:
+    if text is not None and text.lstrip().startswith(PLACEHOLDER):
+        out.error("E413", where, f"'{name}' still holds the placeholder from `evidence new`; write the real text")
+    _check_links(text, where, out)
 
 
 def _check_links(text: str | None, where: Location, out: Collector) -> None:
