@@ -113,3 +113,50 @@ def test_hovering_a_citation_previews_the_reference(browser: object, basic_site:
     assert "A case report" in tooltip.inner_text()
     assert "Table 2" in tooltip.inner_text()
     page.close()
+
+
+@pytest.fixture(scope="module")
+def review_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    from conftest import REPO, build_site
+
+    result = build_site(REPO, tmp_path_factory.mktemp("review-browser") / "site")
+    assert result.ok, result.messages
+    pages = sorted(p.relative_to(result.site).parent.as_posix() for p in result.site.rglob("index.html"))
+    url, stop = serve(result.site)
+    yield url, pages
+    stop()
+
+
+CONTENT_AUDIT = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('.md-content *')) {
+    for (const attr of el.attributes) {
+      const value = attr.value.trim().toLowerCase();
+      if (attr.name.startsWith('on')) bad.push(`${el.tagName} ${attr.name}`);
+      if ((attr.name === 'href' || attr.name === 'src') && (value.startsWith('javascript:') || value.startsWith('data:')))
+        bad.push(`${el.tagName} ${attr.name}=${value.slice(0, 40)}`);
+    }
+    if (el.tagName === 'SCRIPT' || el.tagName === 'IFRAME' || el.tagName === 'OBJECT') bad.push(el.tagName);
+  }
+  return bad;
+}"""
+
+
+def test_every_page_of_the_review_loads_without_script_from_content(browser: object, review_site: tuple[str, list[str]]) -> None:
+    base, pages = review_site
+    assert len(pages) > 100
+    page = browser.new_page()  # type: ignore[attr-defined]
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    findings = {}
+    for path in pages:
+        page.goto(base + (path + "/" if path != "." else ""), wait_until="load")
+        bad = page.evaluate(CONTENT_AUDIT)
+        if bad:
+            findings[path] = bad
+    page.close()
+    assert findings == {}
+    assert dialogs == []
+    assert errors == []

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,3 +104,19 @@ def test_no_preclinical_evidence_alone_supports_more_than_very_low(loaded: objec
         designs = {corpus.studies[c.key].design for c in claim.cites if c.key in corpus.studies}
         if designs and designs <= preclinical:
             assert claim.grade in ("very-low", "none"), claim.id
+
+
+def test_two_builds_with_the_same_source_date_epoch_are_byte_identical(tmp_path: Path) -> None:
+    """Separate processes with different hash seeds, so set or dict ordering cannot hide."""
+    sites = []
+    for seed in ("1", "2"):
+        site = tmp_path / f"site{seed}"
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": seed, "NO_MKDOCS_2_WARNING": "1"}
+        cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)]
+        subprocess.run(cmd, check=True, env=env, capture_output=True)
+        sites.append(site)
+    first, second = sites
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    different = [str(f) for f in files if (first / f).read_bytes() != (second / f).read_bytes()]
+    assert different == []
