@@ -117,3 +117,23 @@ def test_refusals_say_why(site_copy: Callable[[str], Path], call: Callable[[Path
     with pytest.raises(ScaffoldError) as caught:
         call(root)
     assert str(caught.value) == message
+
+
+def test_new_from_the_command_line(site_copy: Callable[[str], Path], capsys: pytest.CaptureFixture[str]) -> None:
+    from evidence.cli import main
+
+    root = site_copy("basic")
+    assert main(["new", "topic", "conditions/new-condition", "--title", "New condition", "--path", str(root)]) == 0
+    assert capsys.readouterr().out == (
+        "content/conditions/new-condition.yaml:2: added topic 'conditions/new-condition'; replace each TODO, then run `evidence check`\n"
+    )
+    assert main(["new", "claim", "conditions/example-disease", "example-new-finding", "--path", str(root)]) == 0
+    assert capsys.readouterr().out == (
+        "content/conditions/example-disease.yaml:20: added claim 'example-new-finding'; replace each TODO, then run `evidence check`\n"
+    )
+    assert main(["new", "claim", "conditions/example-disease", "example-new-finding", "--path", str(root)]) == 2
+    assert capsys.readouterr().err == (
+        "evidence: claim id 'example-new-finding' is already used at content/conditions/example-disease.yaml:20:9\n"
+    )
+    assert main(["new", "topic", "conditions/other", "--path", str(root)]) == 2
+    assert capsys.readouterr().err == "evidence: usage: evidence new topic KIND/SLUG --title TITLE\n"

@@ -2,6 +2,8 @@
 
 Loads and validates a review without Jinja or MkDocs, prints every finding, and exits
 0 when clean, 1 on errors (or on warnings with --strict), 2 on a usage or I/O problem.
+`evidence diff BASE [HEAD]` (module `diff`) compares two versions of a review, and
+`evidence new topic|claim` (module `scaffold`) writes a skeleton to fill in.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import diff, scaffold
 from .findings import Finding, format_findings, github_annotations, summary_line, summary_markdown
+from .load import display_path
 from .sources import CLAIMS_FILE, load_review
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -32,7 +36,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="FILE",
         help="a file changed by the pull request (repeatable); with --format github its findings are annotated first",
     )
+    diff.add_parser(commands)
+    new = commands.add_parser("new", help="scaffold a topic or a claim with placeholders to fill in")
+    new.add_argument("what", choices=("topic", "claim"), help="what to create")
+    new.add_argument("topic", metavar="KIND/SLUG", help="the topic, for example conditions/crohns-disease")
+    new.add_argument("claim_id", nargs="?", metavar="CLAIM_ID", help="id of the new claim (for `new claim`)")
+    new.add_argument("--title", help="title of the new topic (for `new topic`)")
+    new.add_argument("--path", default=".", help="folder holding claims.yaml (default: current folder)")
     args = parser.parse_args(argv)
+    if args.command == "diff":
+        return diff.run(args)
+    if args.command == "new":
+        return run_new(args)
     if args.command != "check":
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -59,6 +74,31 @@ def run_check(root: Path, fmt: str, strict: bool, changed: Sequence[str] = ()) -
         print(summary_line(findings))
     failed = any(f.is_error for f in findings) or (strict and bool(findings))
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def run_new(args: argparse.Namespace) -> int:
+    root = Path(args.path)
+    if not (root / CLAIMS_FILE).is_file():
+        print(f"evidence: {root}: no {CLAIMS_FILE} here; pass the folder that holds the review with --path", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.what == "topic":
+            if not args.title or args.claim_id:
+                print("evidence: usage: evidence new topic KIND/SLUG --title TITLE", file=sys.stderr)
+                return EXIT_USAGE
+            made = scaffold.new_topic(root, args.topic, args.title)
+            what = f"topic '{args.topic}'"
+        else:
+            if not args.claim_id or args.title:
+                print("evidence: usage: evidence new claim KIND/SLUG CLAIM_ID", file=sys.stderr)
+                return EXIT_USAGE
+            made = scaffold.new_claim(root, args.topic, args.claim_id)
+            what = f"claim '{args.claim_id}'"
+    except scaffold.ScaffoldError as exc:
+        print(f"evidence: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{display_path(made.path, root)}:{made.line}: added {what}; replace each TODO, then run `evidence check`")
+    return EXIT_OK
 
 
 def _report_github(findings: Sequence[Finding], changed: Sequence[str]) -> None:
