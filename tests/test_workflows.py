@@ -52,3 +52,24 @@ def test_pre_commit_hook_runs_the_checker() -> None:
     local = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text("utf-8"))
     entries = [h["entry"] for repo in local["repos"] for h in repo["hooks"]]
     assert "evidence check --strict" in entries
+
+
+def test_pull_requests_get_one_diff_comment_and_forks_do_not_fail() -> None:
+    data = yaml.safe_load((REPO / ".github" / "workflows" / "check.yml").read_text("utf-8"))
+    job = data["jobs"]["diff"]
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    by_name = {s.get("name"): s for s in job["steps"]}
+    assert 'evidence diff "origin/$BASE_REF" HEAD > evidence-diff.md' in by_name["Evidence diff"]["run"]
+    post = by_name["Post or update the comment"]
+    assert post["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    assert 'startswith("<!-- evidence-diff -->")' in post["run"]
+    assert "PATCH" in post["run"]
+
+
+def test_diff_report_starts_with_the_marker_the_workflow_looks_for(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import copy_site
+
+    base = copy_site("basic", tmp_path / "a")
+    head = copy_site("basic", tmp_path / "b")
+    assert cli_main(["diff", str(base), str(head)]) == 0
+    assert capsys.readouterr().out.startswith("<!-- evidence-diff -->\n")
