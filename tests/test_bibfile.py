@@ -222,3 +222,15 @@ def test_every_entry_is_checked_and_reported_in_file_order() -> None:
     refs, findings = check_references(parse_bibtex(text, B)[0])
     assert list(refs) == ["k", "j"]
     assert [(f.code, f.location.line) for f in findings] == [("E305", 1), ("E306", 9)]
+
+
+@pytest.mark.parametrize("key", ["../../escape", "a/b", "-lead", "k?x", "x" * 101])
+def test_keys_that_cannot_name_a_page_are_refused(key: str) -> None:
+    """A reference key becomes references/<key>.md; path characters would write outside it."""
+    entries, problems = parse_bibtex(f"@misc{{{key},\n  title = {{T}},\n  year = {{2000}},\n}}\n", "r.bib")
+    assert problems == []
+    refs, found = check_references(entries)
+    assert refs == {}
+    assert [f.text() for f in found] == [
+        f"r.bib:1:1: E311 reference key '{key}' may hold only letters, digits and _ : . + - (starting with a letter or digit)"
+    ]

@@ -6,6 +6,7 @@ Imports nothing of ours, so every other module can report through it.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import json
 from collections.abc import Iterable
@@ -116,6 +117,15 @@ def summary_markdown(findings: Iterable[Finding], changed: Iterable[str] = ()) -
         message = f.message.replace("|", "\\|").replace("\n", " ")
         rows.append(f"| {mark} | `{f.location}` | {f.code} | {message} |")
     return head + "\n" + "\n".join(rows) + "\n"
+
+
+def did_you_mean(value: str, options: Iterable[str]) -> str:
+    """ "; did you mean 'x'?" for the closest option (or one that differs only in case), else ""."""
+    choices = list(options)
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    if not close:
+        close = [o for o in choices if o.lower() == value.lower()][:1]
+    return f"; did you mean '{close[0]}'?" if close else ""
 
 
 def summary_line(findings: Iterable[Finding]) -> str:

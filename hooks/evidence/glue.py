@@ -38,7 +38,7 @@ class _Build:
     """State of one build; replaced in on_config because hook modules live across rebuilds."""
 
     loaded: Loaded
-    renderer: Renderer | None = None
+    renderer: Renderer
     generated: frozenset[str] = frozenset()
 
 
@@ -76,7 +76,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     build = _require_build()
-    assert build.renderer is not None
     for file in files:
         if file.src_uri.endswith((".yaml", ".yml")):
             file.inclusion = InclusionLevel.EXCLUDED
@@ -100,7 +99,6 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     build = _require_build()
     if page.file.src_uri in build.generated:
         return markdown
-    assert build.renderer is not None
     return build.renderer.prose_page(markdown, page.file.src_uri)
 
 

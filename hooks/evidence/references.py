@@ -22,6 +22,8 @@ from .model import Reference
 DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+\Z")
 PMID = re.compile(r"[1-9][0-9]{0,8}\Z")
 PMCID = re.compile(r"PMC[0-9]{1,9}\Z")
+KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_:.+-]*\Z")
+"""Keys name reference pages, so they may not hold '/', spaces or other path characters."""
 URL = re.compile(r"https?://[^\s\"<>{}\\^`|]+\Z")
 UNVERIFIABLE = ("author", "doi", "pmid", "year", "url", "journal", "pages")
 NO_ID_TYPES = ("misc", "online", "manual", "techreport")
@@ -32,8 +34,11 @@ def check_references(entries: Iterable[BibEntry]) -> tuple[dict[str, Reference],
     refs: dict[str, Reference] = {}
     found: list[Finding] = []
     for entry in entries:
-        ref = _check_entry(entry, found)
-        refs[entry.key] = ref
+        if not KEY.match(entry.key) or len(entry.key) > 100:
+            msg = f"reference key '{entry.key}' may hold only letters, digits and _ : . + - (starting with a letter or digit)"
+            found.append(error("E311", entry.location, msg))
+            continue
+        refs[entry.key] = _check_entry(entry, found)
     return refs, found
 
 

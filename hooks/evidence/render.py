@@ -47,6 +47,7 @@ class Renderer:
     def __init__(self, corpus: Corpus, templates: Path = TEMPLATES) -> None:
         self.corpus = corpus
         self.formatter = ReferenceFormatter()
+        self.designs = {d.id: d for d in corpus.review.designs}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             undefined=jinja2.StrictUndefined,
@@ -245,7 +246,7 @@ class Renderer:
         study = self.corpus.studies.get(key)
         if study is None or study.n is None:
             return None
-        design = next((d for d in self.corpus.review.designs if d.id == study.design), None)
+        design = self.designs.get(study.design)
         unit = design.counts if design else "participants"
         return f"{study.n} {unit[:-1] if study.n == 1 else unit}"
 
@@ -253,8 +254,8 @@ class Renderer:
         study = self.corpus.studies.get(key)
         if study is None:
             return None
-        labels = {d.id: d.label for d in self.corpus.review.designs}
-        return labels.get(study.design, study.design)
+        design = self.designs.get(study.design)
+        return design.label if design else study.design
 
     def _best_grade(self, claims: Iterable[Claim]) -> str | None:
         ranks = {g.id: g.rank for g in self.corpus.review.grades}

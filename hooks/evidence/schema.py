@@ -7,7 +7,6 @@ and this module turns every violation into `path:line:col: CODE message` with a 
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterator
 from functools import cache
@@ -17,7 +16,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .findings import Finding, error
+from .findings import Finding, did_you_mean, error
 from .load import JsonPath, YamlDoc
 
 SCHEMAS = ("claims", "topic", "studies")
@@ -71,7 +70,7 @@ def _explain(err: ValidationError, doc: YamlDoc) -> Iterator[Finding]:
         known = sorted(schema.get("properties", {}))
         extras = [k for k in err.instance if k not in known] if isinstance(err.instance, dict) else []
         for extra in extras:
-            hint = _did_you_mean(extra, known)
+            hint = did_you_mean(extra, known)
             allowed = f"; allowed here: {', '.join(known)}" if not hint and known else ""
             yield error("E201", doc.key_loc((*path, extra)), f"unknown field '{extra}'{where}{hint}{allowed}")
     elif kind == "required":
@@ -92,7 +91,7 @@ def _explain(err: ValidationError, doc: YamlDoc) -> Iterator[Finding]:
         yield from _explain_one_of(err, doc)
     elif kind == "enum":
         options = [str(o) for o in err.validator_value] if isinstance(err.validator_value, list) else []
-        hint = _did_you_mean(str(err.instance), options)
+        hint = did_you_mean(str(err.instance), options)
         choose = f"; choose one of: {', '.join(options)}"
         yield error("E204", doc.loc(path), f"{_show(err.instance)} is not allowed{where}{hint or choose}")
     elif kind == "minItems" and path and path[-1] == "cite":
@@ -158,8 +157,3 @@ def _field_name(path: JsonPath) -> str:
 def _show(value: object) -> str:
     text = str(value)
     return repr(text if len(text) <= 60 else text[:57] + "...")
-
-
-def _did_you_mean(word: str, options: list[str]) -> str:
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""

@@ -6,14 +6,13 @@ call, so the command line and the build report exactly the same findings.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bibfile import parse_bibtex
 from .citations import Marker, find_markers
-from .findings import Finding, Location, error
+from .findings import Finding, Location, did_you_mean, error
 from .load import STUDIES_DIR, YamlDoc, display_path, iter_yaml_files, load_yaml, read_text
 from .model import Corpus
 from .references import check_references
@@ -118,7 +117,6 @@ def _check_markers(markers: Iterable[Marker], references: Mapping[str, object], 
         for key, _ in marker.items:
             used.add(key)
             if key not in references:
-                close = difflib.get_close_matches(key, list(references), n=1, cutoff=0.6)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                hint = did_you_mean(key, references)
                 out.error("E405", where, f"citation [@{key}] does not match any reference in {BIB_FILE}{hint}")
     return used

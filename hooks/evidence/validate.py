@@ -8,13 +8,12 @@ references. It never stops at the first problem.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import mdsafe, schema
-from .findings import Finding, Location, error, warning
+from .findings import Finding, Location, did_you_mean, error, warning
 from .load import JsonPath, YamlDoc
 from .model import (
     Citation,
@@ -323,13 +322,7 @@ def check_usage(corpus: Corpus, prose_keys: set[str], out: Collector) -> None:
 
 
 def _unknown(out: Collector, code: str, where: Location, what: str, value: str, options: list[str], suffix: str = "") -> None:
-    close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    if not close:
-        lowered = {o.lower(): o for o in options}
-        if value.lower() in lowered:
-            close = [lowered[value.lower()]]
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    out.error(code, where, f"unknown {what} '{value}'{suffix}{hint}")
+    out.error(code, where, f"unknown {what} '{value}'{suffix}{did_you_mean(value, options)}")
 
 
 def _items(value: object) -> list[Any]:
