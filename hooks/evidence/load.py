@@ -26,7 +26,10 @@ JsonPath = tuple[Key, ...]
 MAX_DEPTH = 40
 """Deepest nesting accepted; review files need about six levels."""
 
-_Parser = getattr(yaml, "CParser", None) or yaml.Loader
+try:  # libyaml's parser when PyYAML was built with it (it is not re-exported as yaml.CParser)
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    _Parser = yaml.Loader  # type: ignore[misc,assignment]
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
