@@ -11,26 +11,28 @@ PACKAGE = Path(__file__).resolve().parent.parent / "hooks" / "evidence"
 
 ALLOWED = {
     "findings": set(),
-    "load": {"findings"},
+    "files": {"findings"},
+    "load": {"files", "findings"},
     "bibfile": {"findings"},
     "mdsafe": set(),
     "citations": set(),
+    "rawhtml": {"citations", "findings"},
     "model": {"findings"},
     "schema": {"findings", "load"},
     "references": {"bibfile", "findings", "model"},
     "validate": {"findings", "load", "model", "schema", "mdsafe"},
-    "sources": {"bibfile", "citations", "findings", "load", "model", "references", "validate"},
+    "sources": {"bibfile", "citations", "files", "findings", "load", "model", "rawhtml", "references", "validate"},
     "bibformat": {"model"},
     "render": {"bibformat", "citations", "mdsafe", "model"},
     "diff": {"findings", "model", "sources"},
     "cli": {"diff", "findings", "load", "scaffold", "sources"},
     "scaffold": {"load", "sources", "validate"},
-    "glue": {"findings", "render", "schema", "sources"},
+    "glue": {"findings", "rawhtml", "render", "schema", "sources"},
     "__init__": set(),
     "__main__": {"cli"},
     "svg": set(),
 }
-THIRD_PARTY_ONLY_IN = {"mkdocs": {"glue"}, "jinja2": {"render"}, "markupsafe": {"render", "mdsafe"}}
+THIRD_PARTY_ONLY_IN = {"mkdocs": {"glue"}, "nh3": {"glue"}, "jinja2": {"render"}, "markupsafe": {"render", "mdsafe"}}
 
 
 def imports(module: str) -> tuple[set[str], set[str]]:

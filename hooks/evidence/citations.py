@@ -33,6 +33,12 @@ class Marker:
 
 def find_markers(text: str) -> Iterator[Marker]:
     """Every citation group outside fenced code and code spans, in order."""
+    for lineno, offset, line, masked in prose_lines(text):
+        yield from _markers_in_line(line, masked, lineno, offset)
+
+
+def prose_lines(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(line number, offset, line, line with code spans blanked) for each line outside fenced code."""
     offset = 0
     fence: str | None = None
     for lineno, line in enumerate(text.splitlines(keepends=True), start=1):
@@ -43,12 +49,11 @@ def find_markers(text: str) -> Iterator[Marker]:
         elif match:
             fence = match.group(1)
         else:
-            yield from _markers_in_line(line, lineno, offset)
+            yield lineno, offset, line, _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
         offset += len(line)
 
 
-def _markers_in_line(line: str, lineno: int, offset: int) -> Iterator[Marker]:
-    masked = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+def _markers_in_line(line: str, masked: str, lineno: int, offset: int) -> Iterator[Marker]:
     for match in _GROUP.finditer(masked):
         body = line[match.start(1) : match.end(1)]
         items: list[tuple[str, str | None]] = []

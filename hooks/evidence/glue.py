@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import nh3
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
+from . import rawhtml
 from .findings import sort_findings
 from .render import CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, TEMPLATES, Renderer, kind_page, topic_page
 from .schema import SCHEMAS, schema_text
@@ -102,7 +104,30 @@ def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: 
     return build.renderer.prose_page(markdown, page.file.src_uri)
 
 
+def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Hand-written pages come from pull requests: their HTML passes an allowlist sanitiser
+    (`evidence check` already reports what it would remove, with line and column)."""
+    build = _require_build()
+    if page.file.src_uri in build.generated:
+        return html
+    return sanitize(html)
+
+
 # ---- Helpers -------------------------------------------------------------------------------
+
+
+def sanitize(html: str) -> str:
+    attributes = {tag: set(names) for tag, names in rawhtml.ALLOWED_ATTRIBUTES.items()}
+    return nh3.clean(
+        html,
+        tags=set(rawhtml.ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes=attributes,
+        generic_attribute_prefixes=set(rawhtml.ATTRIBUTE_PREFIXES),
+        url_schemes=set(rawhtml.URL_SCHEMES),
+        link_rel=None,
+        strip_comments=True,
+    )
 
 
 def _require_build() -> _Build:

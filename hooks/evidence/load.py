@@ -9,16 +9,18 @@ error messages. Imports only `findings`.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .files import HIDDEN, describe, display_path, read_text
 from .findings import Finding, Location, error
+
+__all__ = ["display_path", "read_text"]  # re-exported for callers that read single files
 
 Key = str | int
 JsonPath = tuple[Key, ...]
@@ -26,10 +28,10 @@ JsonPath = tuple[Key, ...]
 MAX_DEPTH = 40
 """Deepest nesting accepted; review files need about six levels."""
 
-try:  # libyaml's parser when PyYAML was built with it (it is not re-exported as yaml.CParser)
-    from yaml.cyaml import CParser as _Parser
-except ImportError:  # pragma: no cover - PyYAML without libyaml
-    _Parser = yaml.Loader  # type: ignore[misc,assignment]
+_Parser: Any = yaml.Loader
+"""libyaml's parser when PyYAML has it; PyYAML does not re-export it as `yaml.CParser`."""
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser as _Parser
 
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
@@ -60,23 +62,6 @@ class YamlDoc:
 
     def key_loc(self, path: JsonPath) -> Location:
         return self.keys.get(path) or self.loc(path)
-
-
-def read_text(path: Path, shown: str) -> tuple[str | None, list[Finding]]:
-    """Read a UTF-8 file; a located finding instead of a traceback for any failure."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [error("E107", Location(shown), f"cannot read file: {exc.strerror or exc}")]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
-        msg = f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
-        return None, [error("E107", Location(shown, line, col), msg)]
-    return text.removeprefix("\ufeff"), []
 
 
 def parse_yaml(text: str, path: str) -> tuple[YamlDoc, list[Finding]]:
@@ -110,7 +95,8 @@ def load_yaml(file: Path, shown: str) -> tuple[YamlDoc, list[Finding]]:
     text, problems = read_text(file, shown)
     if text is None:
         return YamlDoc(shown, None), problems
-    return parse_yaml(text, shown)
+    doc, more = parse_yaml(text, shown)
+    return doc, problems + more
 
 
 # ---- Composition ---------------------------------------------------------------------------
@@ -215,6 +201,9 @@ class _Builder:
             top.pending = (key, where)
             return
         plain = event.style is None or event.style == ""
+        if event.style == '"':  # escapes such as "\u202e" are not seen by the scan of the raw text
+            for char in sorted(set(HIDDEN.findall(event.value))):
+                self.findings.append(error("E111", where, f"escaped {describe(char)} is not allowed: it is invisible or can reorder text"))
         value, raw = _resolve(event.value) if plain else (event.value, None)
         self._place(value, where, raw)
 
@@ -287,19 +276,9 @@ STUDIES_DIR = "studies"
 """Folder under content/ whose YAML files hold study facts keyed by BibTeX key."""
 
 
-def iter_yaml_files(content_dir: Path) -> Iterator[Path]:
-    """Every *.yaml / *.yml file one level below content/, in a stable order."""
-    if not content_dir.is_dir():
-        return
-    for sub in sorted(p for p in content_dir.iterdir() if p.is_dir()):
-        for file in sorted(sub.iterdir()):
-            if file.suffix in (".yaml", ".yml") and file.is_file():
-                yield file
+def iter_yaml_files(content_dir: Path, files: Iterable[Path]) -> Iterator[Path]:
+    """The *.yaml / *.yml files one level below content/, in a stable order."""
+    for file in files:
+        if file.suffix in (".yaml", ".yml") and file.parent.parent == content_dir:
+            yield file
 
-
-def display_path(file: Path, root: Path) -> str:
-    try:
-        rel = os.path.relpath(file, root)
-    except ValueError:
-        rel = str(file)
-    return rel.replace(os.sep, "/")

@@ -12,9 +12,11 @@ from pathlib import Path
 
 from .bibfile import parse_bibtex
 from .citations import Marker, find_markers
+from .files import ContentTree, check_link, display_path, read_text, scan_content
 from .findings import Finding, Location, did_you_mean, error
-from .load import STUDIES_DIR, YamlDoc, display_path, iter_yaml_files, load_yaml, read_text
+from .load import STUDIES_DIR, YamlDoc, iter_yaml_files, load_yaml
 from .model import Corpus
+from .rawhtml import check_prose_html
 from .references import check_references
 from .validate import Collector, build_review, build_studies, build_topics, check_usage, cross_check
 
@@ -44,6 +46,13 @@ def load_review(root: Path) -> Loaded:
         return display_path(path, root)
 
     claims_path = root / CLAIMS_FILE
+    bib_path = root / BIB_FILE
+    for link in (claims_path, bib_path):
+        if (problem := check_link(link, root)) is not None:
+            out.findings.append(problem)
+            return Loaded(None, tuple(out.findings))
+    tree = scan_content(root / CONTENT_DIR, root)
+    out.findings.extend(tree.findings)
     if not claims_path.is_file():
         out.error("E107", Location(CLAIMS_FILE), f"no {CLAIMS_FILE} here; run the command in the review's folder or pass its path")
         return Loaded(None, tuple(out.findings))
@@ -54,18 +63,23 @@ def load_review(root: Path) -> Loaded:
     docs: dict[str, YamlDoc] = {}
     study_docs: list[YamlDoc] = []
     topic_docs: list[tuple[str, str, YamlDoc]] = []
-    for file in iter_yaml_files(root / CONTENT_DIR):
+    topic_files: dict[str, str] = {}
+    for file in iter_yaml_files(root / CONTENT_DIR, tree.files):
         doc, problems = load_yaml(file, shown(file))
         out.findings.extend(problems)
         docs[doc.path] = doc
         if file.parent.name == STUDIES_DIR:
             study_docs.append(doc)
-        else:
-            topic_docs.append((file.parent.name, file.stem, doc))
+            continue
+        same = f"{file.parent.name}/{file.stem}".casefold()
+        if (first := topic_files.setdefault(same, doc.path)) != doc.path:
+            msg = f"this file names the same topic as {first} (file names must differ in more than case or extension); merge them"
+            out.error("E401", Location(doc.path, 1, 1), msg)
+            continue
+        topic_docs.append((file.parent.name, file.stem, doc))
     studies = build_studies(study_docs, review, out)
     topics = build_topics(topic_docs, review, out)
 
-    bib_path = root / BIB_FILE
     text, problems = (
         read_text(bib_path, BIB_FILE) if bib_path.is_file() else (None, [error("E107", Location(BIB_FILE), f"no {BIB_FILE} here")])
     )
@@ -75,7 +89,7 @@ def load_review(root: Path) -> Loaded:
     references, problems = check_references(entries)
     out.findings.extend(problems)
 
-    prose, prose_keys = _read_prose(root / CONTENT_DIR, root, references, out)
+    prose, prose_keys = _read_prose(tree, root / CONTENT_DIR, root, references, out)
     if review is None:
         return Loaded(None, tuple(out.findings), prose)
     corpus = Corpus(review, tuple(topics), references, studies)
@@ -89,17 +103,23 @@ def load_review(root: Path) -> Loaded:
 
 
 def _read_prose(
-    content: Path, root: Path, references: Mapping[str, object], out: Collector
+    tree: ContentTree, content: Path, root: Path, references: Mapping[str, object], out: Collector
 ) -> tuple[dict[str, tuple[Marker, ...]], set[str]]:
     prose: dict[str, tuple[Marker, ...]] = {}
     keys: set[str] = set()
-    if not content.is_dir():
-        return prose, keys
-    for file in sorted(content.rglob("*.md")):
-        text, problems = read_text(file, display_path(file, root))
+    pages: dict[str, str] = {}
+    for file in tree.files:
+        if file.suffix != ".md":
+            continue
+        shown = display_path(file, root)
+        if (first := pages.setdefault(display_path(file, content).casefold(), shown)) != shown:
+            out.error("E401", Location(shown, 1, 1), f"this page has the same address as {first} on a case-insensitive disk; rename one")
+            continue
+        text, problems = read_text(file, shown)
         out.findings.extend(problems)
         if text is None:
             continue
+        out.findings.extend(check_prose_html(text, shown))
         markers = tuple(find_markers(text))
         prose[display_path(file, content)] = markers
         for marker in markers:
