@@ -196,6 +196,7 @@ PROSE = [
     ("js link", '<a href="javascript:alert(1)">x</a>\n', ["p.md:1:1: E412 link 'javascript:alert(1)' is not allowed"]),
     ("data link", "<a href='data:text/html,x'>x</a>\n", ["p.md:1:1: E412 link 'data:text/html,x' is not allowed"]),
     ("attr list", 'Para\n{ onclick="alert(1)" }\n', ["p.md:2:1: E414 event handler 'onclick' is not allowed in pages"]),
+    ("closing only", "x </textarea> y\n", ["p.md:1:3: E414 raw HTML <textarea> is not allowed in pages"]),
     ("doctype", "<!DOCTYPE html>\n", ["p.md:1:1: E414 raw HTML declarations are not allowed in pages"]),
     ("second line", "ok\n\ntext <object data=x>\n", ["p.md:3:6: E414 raw HTML <object> is not allowed in pages"]),
     ("allowed", '<div class="note" markdown>\n*x* <sup>2</sup> <abbr title="y">Y</abbr>\n</div>\n', []),
@@ -274,3 +275,34 @@ def test_sanitizer_keeps_what_markdown_and_the_theme_produce() -> None:
         '<p><img alt="Map" src="img/map.png"> <a href="https://doi.org/10.1/x">DOI</a> <span aria-label="x">y</span></p>'
     )
     assert sanitize(html) == html
+
+
+TITLES = [
+    ("Sleep &amp; dreams", "Sleep &amp; dreams"),
+    ("Safe &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;", "Safe \u2039/title\u203a\u2039script\u203aalert(1)\u2039/script\u203a"),
+    ("Twice &amp;lt;b&amp;gt; &amp; more", "Twice \u2039b\u203a &amp; more"),
+]
+
+
+@pytest.mark.parametrize(("title", "expected"), TITLES)
+def test_page_titles_cannot_open_tags_in_the_head(title: str, expected: str) -> None:
+    """Material prints titles through `striptags`, which unescapes entities once."""
+    from markupsafe import Markup
+
+    from evidence.glue import safe_title
+
+    safe = safe_title(title)
+    assert safe == expected
+    assert "<" not in Markup(safe).striptags()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["# Safe &lt;/title&gt;&lt;script&gt;\n", "Safe &lt;script&gt;\n====\n", "---\ntitle: A &lt;b&gt;\n---\n"],
+    ids=["atx", "setext", "front matter"],
+)
+def test_titles_that_would_open_tags_are_reported(text: str) -> None:
+    got = [f.text() for f in check_prose_html(text, "p.md")]
+    assert len(got) == 1
+    assert got[0].startswith("p.md:")
+    assert "E414 a page title may not contain '<' or '>'" in got[0]

@@ -9,6 +9,7 @@ errors; `on_files` hides the YAML sources and adds the generated pages as virtua
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,12 +109,25 @@ def on_page_content(html: str, *, page: Page, config: MkDocsConfig, files: Files
     """Hand-written pages come from pull requests: their HTML passes an allowlist sanitiser
     (`evidence check` already reports what it would remove, with line and column)."""
     build = _require_build()
+    if page.title:
+        page.title = safe_title(page.title)
     if page.file.src_uri in build.generated:
         return html
     return sanitize(html)
 
 
 # ---- Helpers -------------------------------------------------------------------------------
+
+
+def safe_title(title: str) -> str:
+    """MkDocs keeps an H1's entities in the title and Material prints it through `striptags`,
+    which unescapes them: `&lt;script&gt;` in a heading would become a live tag in <title>."""
+    text = title
+    while (plain := unescape(text)) != text:
+        text = plain
+    if "<" not in text and ">" not in text:
+        return title
+    return text.replace("&", "&amp;").replace("<", "\u2039").replace(">", "\u203a")
 
 
 def sanitize(html: str) -> str:

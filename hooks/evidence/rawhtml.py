@@ -9,6 +9,7 @@ tables below, so whatever this scan might miss still cannot reach a reader.
 
 from __future__ import annotations
 
+import html
 import re
 
 from .citations import prose_lines
@@ -43,13 +44,23 @@ _NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 _OTHER = re.compile(r"<(\?|!(?!--))")  # processing instructions, <!DOCTYPE ...>, <![CDATA[ ...
 _ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?")
 _ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
+_TITLE = re.compile(r"(?:#[ \t]+|title:\s*)(.*)")  # an H1 or a front-matter title: MkDocs takes the title from them
+_SETEXT = re.compile(r"=+[ \t]*$")
+_TITLE_HINT = "a page title may not contain '<' or '>' (nor &lt; or &gt;): the theme copies it into the page head; use words"
 _SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.-]*):")
 
 
 def check_prose_html(text: str, shown: str) -> list[Finding]:
     """E414 for raw HTML outside the allowlist, event handlers, styles and unsafe URLs."""
     findings: list[Finding] = []
+    previous = ""
+    reported: set[str] = set()
     for lineno, _offset, _line, masked in prose_lines(text):
+        line, previous = previous, masked
+        if _SETEXT.match(masked) and re.search("[<>]", html.unescape(line)):
+            findings.append(error("E414", Location(shown, lineno - 1, 1), _TITLE_HINT))
+        if (title := _TITLE.match(masked)) and re.search("[<>]", html.unescape(title.group(1))):
+            findings.append(error("E414", Location(shown, lineno, 1), _TITLE_HINT))
         if "<" not in masked and "{" not in masked:
             continue
         for match in _OTHER.finditer(masked):
@@ -59,8 +70,9 @@ def check_prose_html(text: str, shown: str) -> list[Finding]:
         for match in _TAG.finditer(masked):
             where = Location(shown, lineno, match.start() + 1)
             tag = match.group(2).lower()
-            if match.group(1):
-                continue  # a closing tag; its opening tag was reported
+            if match.group(1) and (tag in ALLOWED_TAGS or tag in reported):
+                continue  # closing tags are fine, or their opening tag was reported
+            reported.add(tag)
             if not _NAME.fullmatch(match.group(2)):
                 found = match.group(0)[:20]
                 findings.append(error("E414", where, f"'{found}' will be read as an HTML tag; write '&lt;' for '<' or put it in `code`"))
