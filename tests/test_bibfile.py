@@ -234,3 +234,189 @@ def test_keys_that_cannot_name_a_page_are_refused(key: str) -> None:
     assert [f.text() for f in found] == [
         f"r.bib:1:1: E311 reference key '{key}' may hold only letters, digits and _ : . + - (starting with a letter or digit)"
     ]
+
+
+# ---- Text the parser skipped or swallowed --------------------------------------------------------
+
+OK = "@misc{ok, title={O}}\n"
+E314_COMMENT = (
+    "lies inside the @comment that starts at line 1: BibTeX reads it but other tools skip it, so it is left out; "
+    "move it out of the @comment to use it, or delete it"
+)
+E314_PERCENT = (
+    "follows '%' on its line: '%' does not comment out a BibTeX entry (BibTeX reads it, other tools skip it), "
+    "so it is left out; delete it, or remove the '%' to use it"
+)
+E315_YEAR = (
+    "E315 the title of 'a' runs on into 'year = …', which looks like another field: a closing brace is probably missing, "
+    "so that field is not read; check the braces of title"
+)
+
+LOST = [
+    (
+        "entry inside @comment",
+        "@comment{ @article{hid, title={T}, year=2020} }\n" + OK,
+        ["ok"],
+        [f"r.bib:1:11: E314 entry 'hid' {E314_COMMENT}"],
+    ),
+    (
+        "entry inside a multi-line @comment",
+        "@comment{\n  old version:\n  @article{hid,\n    title={T},\n  }\n}\n" + OK,
+        ["ok"],
+        [f"r.bib:3:3: E314 entry 'hid' {E314_COMMENT}"],
+    ),
+    (
+        "entry without @ inside @comment",
+        "@comment{ article{x, title={T}} }\n" + OK,
+        ["ok"],
+        [
+            "r.bib:1:11: E314 'article{x,' looks like an entry but is inside the @comment that starts at line 1, so it is not read; "
+            "delete it, or move it out of the @comment and write '@article{x,'"
+        ],
+    ),
+    (
+        "entry after % on its line",
+        "% @article{old, title = {T}, year = {2020}}\n" + OK,
+        ["ok"],
+        [f"r.bib:1:3: E314 entry 'old' {E314_PERCENT}"],
+    ),
+    (
+        "entry commented out line by line",
+        "%@article{old,\n%  title = {T},\n%}\n" + OK,
+        ["ok"],
+        [
+            "r.bib:2:1: E301 BibTeX syntax error: '}' expected (in the entry starting at line 1); "
+            "'%' does not comment out a line inside an entry: delete the line instead",
+            f"r.bib:1:2: E314 entry 'old' {E314_PERCENT}",
+        ],
+    ),
+    (
+        "% line inside an entry",
+        "@article{a,\n  title = {T},\n%  year = {2020},\n}\n" + OK,
+        ["a", "ok"],
+        [
+            "r.bib:3:1: E301 BibTeX syntax error: '}' expected (in the entry starting at line 1); "
+            "'%' does not comment out a line inside an entry: delete the line instead"
+        ],
+    ),
+    (
+        "entry without @",
+        "article{lost,\n  title = {T},\n}\n" + OK,
+        ["ok"],
+        ["r.bib:1:1: E313 'article{lost,' looks like an entry but has no '@', so it is not read; write '@article{lost,'"],
+    ),
+    (
+        "fields left behind by an early closing brace",
+        "@article{a,\n  title = {A}},\n  year = 2020,\n  doi = {10.1000/x},\n}\n" + OK,
+        ["a", "ok"],
+        [
+            "r.bib:3:3: E313 'year = …' looks like a field but lies outside every entry, so it is not read; "
+            "the entry 'a' probably closes too early; check the braces",
+            "r.bib:4:3: E313 'doi = …' looks like a field but lies outside every entry, so it is not read; "
+            "the entry 'a' probably closes too early; check the braces",
+        ],
+    ),
+    (
+        "entry swallowed by an unclosed one",
+        "@article{a,\n  title = {A},\n  year = 2020,\n\n@misc{b, title={O}}\n",
+        ["a"],
+        [
+            "r.bib:5:6: E301 BibTeX syntax error: '=' expected (in the entry starting at line 1)",
+            "r.bib:5:1: E313 '@misc' looks like an entry but lies inside the entry 'a' (line 1), so it is not read; close 'a' before it",
+        ],
+    ),
+    (
+        "value swallows the next field, no syntax error",
+        "@article{a,\n  title = {A {b}, year = 2020},\n  doi = {10.1/x},\n}\n",
+        ["a"],
+        [f"r.bib:2:3: {E315_YEAR}"],
+    ),
+    (
+        "value swallows the next field and the entry's end",
+        "@article{a,\n  title = {A {b},\n  year = 2020,\n}\n\n" + OK,
+        ["a", "ok"],
+        ["r.bib:6:1: E301 BibTeX syntax error: '}' expected (in the entry starting at line 1)", f"r.bib:2:3: {E315_YEAR}"],
+    ),
+    (
+        "notes, commas, equals signs and @ that are not entries",
+        "Notes: see the 2020 update, year = later.\nDraft (v2, unpublished)\n@comment{ status: year = 2020 (draft, v2) }\n"
+        "@misc{ok, title={Effect size, d = 0.5}, note={x@y.org (a)}}\n",
+        ["ok"],
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "keys", "expected"), [c[1:] for c in LOST], ids=[c[0] for c in LOST])
+def test_text_the_parser_skipped_or_swallowed_is_reported(text: str, keys: list[str], expected: list[str]) -> None:
+    entries, findings = parse_bibtex(text, B)
+    assert [e.key for e in entries] == keys
+    assert lines(findings) == expected
+
+
+def test_swallowed_field_is_not_silently_part_of_the_title() -> None:
+    """Without E315 the year would be lost and the title would read "A b, year = 2020" with no syntax error at all."""
+    [entry], findings = parse_bibtex("@article{a,\n  title = {A {b}, year = 2020},\n}\n", B)
+    assert "year" not in entry.fields
+    assert [f.code for f in findings] == ["E315"]
+
+
+# ---- crossref and LaTeX in references ---------------------------------------------------------------
+
+CROSSREF = (
+    "@inproceedings{k,\n  title = {T},\n  year = {2020},\n  crossref = {conf2020},\n  doi = {10.1000/x},\n}\n"
+    "@proceedings{conf2020,\n  title = {Proc},\n  booktitle = {Proceedings of X},\n  publisher = {P},\n"
+    "  year = {2020},\n  doi = {10.1000/y},\n}\n"
+)
+
+
+@pytest.mark.parametrize("field", ["crossref", "xdata"])
+def test_crossref_is_refused_and_nothing_is_inherited(field: str) -> None:
+    entries, syntax = parse_bibtex(CROSSREF.replace("crossref =", f"{field} ="), B)
+    assert syntax == []
+    refs, findings = check_references(entries)
+    assert lines(findings) == [
+        f"r.bib:4:3: E312 'k' takes fields from 'conf2020' through {field}, which this site does not follow; "
+        f"write the fields it needs (booktitle, editor, publisher, year, ...) into 'k' and remove {field}"
+    ]
+    assert "booktitle" not in refs["k"].fields and "publisher" not in refs["k"].fields
+
+
+def test_crossref_to_a_missing_or_own_key_is_refused_too() -> None:
+    for target in ("nowhere", "k"):
+        entries, _ = parse_bibtex(
+            f"@inproceedings{{k,\n  title = {{T}},\n  year = {{2020}},\n  crossref = {{{target}}},\n  doi = {{10.1000/x}},\n}}\n", B
+        )
+        assert [f.code for f in check_references(entries)[1]] == ["E312"]
+
+
+W303 = "write the text itself (é and the like are fine)"
+W304 = "is shown exactly as written, dollar signs included; write the characters themselves (such as β or ≥), or \\$ for a dollar sign"
+LATEX_FINDINGS = [
+    ("known accents and commands are fine", '  journal = {Sch{\\"o}n \\emph{x} 1--2 \\& 50\\%},\n', []),
+    (
+        "unknown command with argument",
+        "  journal = {A \\foo{bar} b},\n",
+        [f"r.bib:4:16: W303 unknown LaTeX command \\foo in the journal of 'k': the page shows only 'bar'; {W303}"],
+    ),
+    (
+        "unknown command in an author name",
+        '  author = {Doe, J\\"{o}\\weird},\n',
+        [f"r.bib:4:24: W303 unknown LaTeX command \\weird in the author of 'k': the page leaves it out; {W303}"],
+    ),
+    (
+        "math on a later line of the field",
+        "  note = {A\n    $\\alpha$ chain},\n",
+        [f"r.bib:5:5: W304 math $\\alpha$ in the note of 'k' {W304}"],
+    ),
+    ("private-use character", "  note = {a\ue000b},\n", ["r.bib:4:3: W303 private-use character U+E000 in the note of 'k' is left out"]),
+    ("identifiers are not read as LaTeX", "  doi = {10.1000/a\\b$x$},\n", []),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), [c[1:] for c in LATEX_FINDINGS], ids=[c[0] for c in LATEX_FINDINGS])
+def test_latex_that_cannot_be_shown_faithfully_is_located(body: str, expected: list[str]) -> None:
+    entries, syntax = parse_bibtex(entry(body + "  pmid = {1},\n"), B)
+    assert syntax == []
+    _, findings = check_references(entries)
+    assert lines(findings) == expected

@@ -4,6 +4,11 @@ We render to pybtex's plain-text backend and let `mdsafe` escape the result, rat
 trusting a Markdown or HTML backend with contributor text. Entries the style cannot format
 (a required field missing for their type) fall back to a simple author-title-year line.
 Each reference is formatted once per build.
+
+pybtex would read field text as LaTeX itself, and its reading leaks unknown commands and
+breaks on some (`\\emph{x}` came out as "\\emph x"). So fields and name parts are turned into
+Unicode by `latex` first, and the characters pybtex would reinterpret are shielded as
+private-use characters through its formatting and restored after.
 """
 
 from __future__ import annotations
@@ -11,15 +16,21 @@ from __future__ import annotations
 import re
 
 from pybtex.database import Entry, Person
-from pybtex.richtext import Text
 from pybtex.scanner import PybtexError
 from pybtex.style import FormattedEntry
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.template import field, join, sentence
 
+from .latex import sort_text, to_text
 from .model import Reference
 
-_LATEX_SPECIALS = re.compile(r"\\([&%#_$])")
+_SHIELDED = "%\\`{}~$',-"
+_SHIELD = {c: chr(0xE0A0 + i) for i, c in enumerate(_SHIELDED)}
+_UNSHIELD = str.maketrans({v: k for k, v in _SHIELD.items()})
+_RISKY = re.compile(r"[%\\`{}~$]|''+|,,+|--+")
+"""Characters pybtex's LaTeX reading would change; a single ' , or - it leaves alone (pages need '-')."""
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+_NAME_PARTS = ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
 
 
 class TitleKeepingStyle(UnsrtStyle):  # type: ignore[misc]
@@ -67,7 +78,7 @@ class ReferenceFormatter:
 
     def sort_key(self, ref: Reference) -> tuple[str, str]:
         names = self._surnames(ref)
-        return ((names[0] if names else ref.get("title") or ref.key).lower(), ref.get("year") or "")
+        return (sort_text(names[0] if names else _clean(ref.get("title") or "") or ref.key), ref.get("year") or "")
 
     def _surnames(self, ref: Reference) -> list[str]:
         out = []
@@ -84,29 +95,43 @@ class ReferenceFormatter:
         return out
 
     def _format(self, ref: Reference) -> str:
-        entry = Entry(ref.type, fields={k: v for k, v in ref.fields.items() if k not in ("author", "editor", "unverified")})
+        skip = ("author", "editor", "unverified", "crossref", "xdata")
+        entry = Entry(ref.type, fields={k: _shield(_clean(v)) for k, v in ref.fields.items() if k not in skip})
         for name in ref.authors:
             try:
-                entry.add_person(Person(name), "author")
+                entry.add_person(_person(name), "author")
             except PybtexError:
                 continue
         entry.key = ref.key
         try:
             formatted: FormattedEntry = self.style.format_entry(ref.key, entry)
-            text = formatted.text.render_as("text")
+            text = formatted.text.render_as("text").translate(_UNSHIELD)
         except (PybtexError, KeyError, AttributeError, TypeError, ValueError):
             text = self._fallback(ref)
-        return _clean(text)
+        return _SPACES.sub(" ", text).strip(" ")
 
     def _fallback(self, ref: Reference) -> str:
-        who = ", ".join(self._surnames(ref))
-        parts = [p for p in (who, ref.get("title"), ref.get("journal") or ref.get("howpublished"), ref.get("year")) if p]
-        return ". ".join(str(Text(p)) for p in parts) + "."
+        fields = (ref.get("title"), ref.get("journal") or ref.get("howpublished"), ref.get("year"))
+        parts = [", ".join(self._surnames(ref)), *(_clean(v) for v in fields if v)]
+        return ". ".join(p for p in parts if p) + "."
 
 
 def _clean(value: str) -> str:
-    value = _LATEX_SPECIALS.sub(r"\1", value)
-    return " ".join(value.replace("{", "").replace("}", "").split())
+    """Field text as Unicode (LaTeX read by `latex`), whitespace collapsed but no-break spaces kept."""
+    return to_text(value).text
+
+
+def _shield(value: str) -> str:
+    return _RISKY.sub(lambda m: "".join(_SHIELD[c] for c in m.group()), value)
+
+
+def _person(name: str) -> Person:
+    """The name split as BibTeX does (braces still protect), then each part read as Unicode and shielded."""
+    parsed = Person(name)
+    person = Person()
+    for part in _NAME_PARTS:
+        setattr(person, part, [_shield(_clean(p)) for p in getattr(parsed, part)])
+    return person
 
 
 def _shorten(value: str, limit: int) -> str:

@@ -16,7 +16,8 @@ from pybtex.database.input.bibtex import split_name_list
 from pybtex.scanner import PybtexError
 
 from .bibfile import PERSON_FIELDS, BibEntry
-from .findings import Finding, error
+from .findings import Finding, error, warning
+from .latex import to_text
 from .model import Reference
 
 DOI = re.compile(r"10\.\d{4,9}/[^\s\"<>{}]+\Z")
@@ -28,6 +29,10 @@ URL = re.compile(r"https?://[^\s\"<>{}\\^`|]+\Z")
 UNVERIFIABLE = ("author", "doi", "pmid", "year", "url", "journal", "pages")
 NO_ID_TYPES = ("misc", "online", "manual", "techreport")
 URL_FIELDS = ("url", "howpublished_url")
+VERBATIM_FIELDS = ("doi", "pmid", "pmcid", "url", "urldate", "eprint", "isbn", "issn", "file", "unverified", "crossref", "xdata")
+"""Fields that are identifiers or addresses, not LaTeX text."""
+INHERITING_FIELDS = ("crossref", "xdata")
+LATEX_TROUBLE = re.compile("[\\\\$\ue000-\uf8ff]")
 
 
 def check_references(entries: Iterable[BibEntry]) -> tuple[dict[str, Reference], list[Finding]]:
@@ -100,8 +105,41 @@ def _check_entry(entry: BibEntry, found: list[Finding]) -> Reference:
     url = f.get("url")
     if url is not None and not URL.match(url):
         found.append(error("E308", entry.field_location("url"), f"url of '{key}' must be a plain http:// or https:// address"))
+    for name in INHERITING_FIELDS:
+        if name in f:
+            found.append(
+                error(
+                    "E312",
+                    entry.field_location(name),
+                    f"'{key}' takes fields from '{f[name]}' through {name}, which this site does not follow; "
+                    f"write the fields it needs (booktitle, editor, publisher, year, ...) into '{key}' and remove {name}",
+                )
+            )
+    _check_latex(entry, found)
     authors = _people(entry, found)
     return Reference(key, entry.type, dict(f), authors, entry.location, unverified)
+
+
+def _check_latex(entry: BibEntry, found: list[Finding]) -> None:
+    """Commands the LaTeX conversion does not know, and math, which is shown as written."""
+    for name, value in entry.fields.items():
+        if name in VERBATIM_FIELDS or not LATEX_TROUBLE.search(value):
+            continue
+        what = f"the {name} of '{entry.key}'"
+        for item in to_text(value).unknown:
+            where = entry.locate(name, item.command.split()[0] if item.command.strip() else item.command)
+            if item.kind == "character":
+                found.append(warning("W303", entry.field_location(name), f"private-use character {item.command} in {what} is left out"))
+            elif item.kind == "math":
+                msg = (
+                    f"math {item.command} in {what} is shown exactly as written, dollar signs included; "
+                    "write the characters themselves (such as β or ≥), or \\$ for a dollar sign"
+                )
+                found.append(warning("W304", where, msg))
+            else:
+                shown = f"shows only '{item.shown}'" if item.shown else "leaves it out"
+                msg = f"unknown LaTeX command {item.command} in {what}: the page {shown}; write the text itself (é and the like are fine)"
+                found.append(warning("W303", where, msg))
 
 
 def _people(entry: BibEntry, found: list[Finding]) -> tuple[str, ...]:
