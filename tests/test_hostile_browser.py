@@ -7,12 +7,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from test_browser import browser, serve  # noqa: F401  (browser is a fixture)
 
+import test_browser
 from conftest import BuildResult
 from evidence.sources import load_review
 
 pytestmark = pytest.mark.browser
+browser = test_browser.browser  # the Chromium fixture
+serve = test_browser.serve
 
 STATEMENT = "Drug helped <script>alert(1)</script> <img src=x onerror=alert(2)> p < 0.05, a<b, {{ 7*7 }} &lt;b&gt; {% raw %}"
 WHY = '"><svg onload=alert(3)> Down two for imprecision { onclick="alert(4)" }'
