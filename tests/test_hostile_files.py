@@ -179,9 +179,18 @@ def test_pages_differing_only_in_case_are_refused(tmp_path: Path) -> None:
     if len(os.listdir(root / "content")) < 5:
         pytest.skip("case-insensitive file system")
     assert (
-        "content/about.md:1:1: E401 this page has the same address as content/About.md on a case-insensitive disk; rename one"
+        "content/about.md:1:1: E401 this page has the same address as content/About.md when case and Unicode forms are ignored; rename one"
         in findings(root)
     )
+
+
+def test_pages_differing_only_in_unicode_form_are_refused(tmp_path: Path) -> None:
+    root = review(tmp_path)
+    (root / "content" / "caf\u00e9.md").write_text("# Cafe\n", "utf-8")  # precomposed e-acute
+    (root / "content" / "cafe\u0301.md").write_text("# Cafe\n", "utf-8")  # e + combining accent
+    if len(list((root / "content").glob("caf*.md"))) < 2:
+        pytest.skip("the file system normalises names")
+    assert any(" E401 this page has the same address as " in line for line in findings(root))
 
 
 # ---- Raw HTML in hand-written pages --------------------------------------------------------------

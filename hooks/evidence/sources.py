@@ -6,6 +6,7 @@ call, so the command line and the build report exactly the same findings.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,7 +72,7 @@ def load_review(root: Path) -> Loaded:
         if file.parent.name == STUDIES_DIR:
             study_docs.append(doc)
             continue
-        same = f"{file.parent.name}/{file.stem}".casefold()
+        same = _same_name(f"{file.parent.name}/{file.stem}")
         if (first := topic_files.setdefault(same, doc.path)) != doc.path:
             msg = f"this file names the same topic as {first} (file names must differ in more than case or extension); merge them"
             out.error("E401", Location(doc.path, 1, 1), msg)
@@ -112,8 +113,12 @@ def _read_prose(
         if file.suffix != ".md":
             continue
         shown = display_path(file, root)
-        if (first := pages.setdefault(display_path(file, content).casefold(), shown)) != shown:
-            out.error("E401", Location(shown, 1, 1), f"this page has the same address as {first} on a case-insensitive disk; rename one")
+        if (first := pages.setdefault(_same_name(display_path(file, content)), shown)) != shown:
+            out.error(
+                "E401",
+                Location(shown, 1, 1),
+                f"this page has the same address as {first} when case and Unicode forms are ignored; rename one",
+            )
             continue
         text, problems = read_text(file, shown)
         out.findings.extend(problems)
@@ -140,3 +145,8 @@ def _check_markers(markers: Iterable[Marker], references: Mapping[str, object], 
                 hint = did_you_mean(key, references)
                 out.error("E405", where, f"citation [@{key}] does not match any reference in {BIB_FILE}{hint}")
     return used
+
+
+def _same_name(path: str) -> str:
+    """Names that some disks or browsers treat as one: case-folded, in Unicode compatibility form."""
+    return unicodedata.normalize("NFKC", path).casefold()
