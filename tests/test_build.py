@@ -47,7 +47,7 @@ def test_claim_cites_reference_and_reference_links_back(site_copy: Callable[[str
     cites = re.findall(r'<a class="ev-cite" href="([^"]+)" title="([^"]+)">\[(\d)\]</a>', claim.group(1))
     assert [(href, n) for href, _, n in cites] == [("../../references/doe2020trial/", "1"), ("../../references/roe2019case/", "2")]
     assert "Randomised controlled trial, 40 participants" in cites[0][1]
-    assert cites[1][1].endswith("— Table 2")
+    assert cites[1][1].endswith(" · Table 2")
     reference = read(result.site, "references/doe2020trial")
     backlinks = re.findall(r'<a class="ev-backlink" href="([^"]+)">', reference)
     assert backlinks == ["../../conditions/example-disease/#example-trial-benefit"]

@@ -114,6 +114,7 @@ ATTR = [
     ("backslash", "a\\b", "a/b"),
     ("one line", " line1\n  line2 ", "line1 line2"),
     ("control and bidi", f"a{HOSTILE}b", "ab"),
+    ("entities stay text", "&lt;img src=x&gt; & co", "&amp;lt;img src=x&amp;gt; &amp; co"),
 ]
 
 

@@ -76,6 +76,11 @@ class ReferenceFormatter:
             cached = self._label[ref.key] = re.sub(r"[<>\"'&`]", "", f"{who} {year}").strip()
         return cached
 
+    def title(self, ref: Reference) -> str | None:
+        """The work's title as plain text, for citation previews."""
+        title = ref.get("title")
+        return _clean(title) if title else None
+
     def sort_key(self, ref: Reference) -> tuple[str, str]:
         names = self._surnames(ref)
         return (sort_text(names[0] if names else _clean(ref.get("title") or "") or ref.key), ref.get("year") or "")

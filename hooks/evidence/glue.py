@@ -20,7 +20,8 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from . import rawhtml
 from .findings import sort_findings
-from .render import CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, TEMPLATES, Renderer, kind_page, topic_page
+from .history import read_history
+from .render import CHANGELOG_PAGE, CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, TEMPLATES, Renderer, kind_page, topic_page
 from .schema import SCHEMAS, schema_text
 from .sources import BIB_FILE, CLAIMS_FILE, Loaded, load_review
 
@@ -33,6 +34,7 @@ log = get_plugin_logger("evidence")
 
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/evidence/evidence.css"
+SCRIPT = "assets/evidence/evidence.js"
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
 
 
@@ -61,7 +63,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _build = None
         count = len(loaded.errors)
         raise PluginError(f"{count} evidence error{'s' if count != 1 else ''} (see above); run `evidence check` for the same list")
-    _build = _Build(loaded, Renderer(loaded.corpus))
+    history = read_history(root)  # commits for the change history; without git the pages say why
+    if history.note:
+        log.info(history.note)
+    _build = _Build(loaded, Renderer(loaded.corpus, history=history))
     for name in REQUIRED_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
@@ -70,6 +75,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             config.watch.append(str(path))  # `mkdocs serve` rebuilds when the data or templates change
     if STYLESHEET not in config.extra_css:
         config.extra_css.append(STYLESHEET)
+    if SCRIPT not in [str(script) for script in config.extra_javascript]:
+        config.extra_javascript.append(SCRIPT)  # citation previews on touch screens; links work without it
     if config.site_name in ("", "My Docs"):
         config.site_name = loaded.corpus.review.title
     if config.nav is None:
@@ -92,6 +99,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         inclusion = InclusionLevel.NOT_IN_NAV if _is_reference_page(uri) else InclusionLevel.INCLUDED
         files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
     files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "evidence.css")))
+    files.append(File.generated(config, SCRIPT, abs_src_path=str(ASSETS / "evidence.js")))
     for name in SCHEMAS:  # published so editors and other reviews can use the same formats
         files.append(File.generated(config, f"schema/{name}.schema.json", content=schema_text(name)))
     build.generated = frozenset(pages)
@@ -169,5 +177,6 @@ def _navigation(loaded: Loaded, content: Path, config: MkDocsConfig) -> list[Any
     nav.append({"All claims": CLAIMS_PAGE})
     nav.append({"References": f"{REFERENCES_DIR}/index.md"})
     nav.append({"Methods": METHODS_PAGE})
+    nav.append({"Changelog": CHANGELOG_PAGE})
     nav.extend(prose)
     return nav

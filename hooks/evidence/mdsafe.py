@@ -53,9 +53,13 @@ def slug(value: object) -> Md:
 
 
 def attr(value: object) -> Md:
-    """Text for a Markdown link title: one line, no quotes that could end the title."""
+    """Text for a Markdown link title: one line, no quotes that could end the title.
+
+    `&` is escaped too: the theme's tooltips insert a title as HTML, so an entity such as
+    `&lt;` written in contributor text must not reach the page as a real `<`."""
     flat = _WS.sub(" ", _CONTROL.sub("", str(value))).strip()
-    return Md(flat.replace("\\", "/").replace('"', "'").replace("<", "‹").replace(">", "›").replace("{", "(").replace("}", ")"))
+    flat = flat.replace("&", "&amp;").replace("\\", "/").replace('"', "'")
+    return Md(flat.replace("<", "‹").replace(">", "›").replace("{", "(").replace("}", ")"))
 
 
 def inline(value: object) -> Md:

@@ -107,6 +107,28 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of a topic's change history: an editor's note, or a commit that touched its file."""
+
+    date: str
+    """YYYY-MM-DD: the date the editor wrote, or the commit date."""
+    summary: str
+    location: Location | None = None
+    """Where an editor's note is written; None for commits."""
+    commit: str | None = None
+    """Full hash of the commit, for entries read from git."""
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Commits that touched each topic file (keyed by its path in the review), newest first."""
+
+    commits: dict[str, tuple[Change, ...]] = field(default_factory=dict)
+    note: str | None = None
+    """Why commit history is missing, when it is."""
+
+
+@dataclass(frozen=True, slots=True)
 class Topic:
     """One YAML file under content/<kind>/: a condition, mechanism, dosing question, ..."""
 
@@ -122,6 +144,8 @@ class Topic:
     reviewed: str | None = None
     related: tuple[str, ...] = ()
     claims: tuple[Claim, ...] = ()
+    changes: tuple[Change, ...] = ()
+    """What changed and when, as written by the editors, newest first."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,14 +18,20 @@ from markupsafe import Markup
 
 from . import mdsafe
 from .bibformat import ReferenceFormatter
+from .changes import changelog, topic_history
 from .citations import find_markers
 from .mdsafe import Md
-from .model import Claim, Corpus, Reference, Topic
+from .model import Change, Claim, Corpus, History, Reference, Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
+PREVIEW_SEPARATOR = " · "
+_FIELD_NAMES = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "url": "URL", "isbn": "ISBN"}
 
 CLAIMS_PAGE = "claims.md"
 METHODS_PAGE = "methods.md"
+CHANGELOG_PAGE = "changelog.md"
+HISTORY_LIMIT = 10
+"""Changes listed on a topic page; the changelog lists them all."""
 REFERENCES_DIR = "references"
 
 
@@ -44,10 +50,11 @@ def kind_page(kind: str) -> str:
 class Renderer:
     """Renders every generated page of a corpus: `pages()` returns {src_uri: markdown}."""
 
-    def __init__(self, corpus: Corpus, templates: Path = TEMPLATES) -> None:
+    def __init__(self, corpus: Corpus, templates: Path = TEMPLATES, history: History | None = None) -> None:
         self.corpus = corpus
         self.formatter = ReferenceFormatter()
         self.designs = {d.id: d for d in corpus.review.designs}
+        self.history = history or History()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             undefined=jinja2.StrictUndefined,
@@ -74,6 +81,7 @@ class Renderer:
             out[reference_page(key)] = self.reference(key)
         out[CLAIMS_PAGE] = self.claims_index()
         out[METHODS_PAGE] = self.methods()
+        out[CHANGELOG_PAGE] = self.changelog()
         return out
 
     def topic(self, topic: Topic) -> str:
@@ -83,6 +91,7 @@ class Renderer:
         claims = [self._claim_view(c, src, numbering) for c in topic.claims]
         about = [self._claim_view(c, src, numbering) for c in self.corpus.claims_about.get(topic.id, ())]
         cited = list(numbering)
+        changes = topic_history(topic, self.history)
         return self._render(
             "topic.md.j2",
             src,
@@ -97,6 +106,10 @@ class Renderer:
             ],
             related=[self._topic_link(t, src) for t in self.corpus.linked_topics.get(topic.id, ())],
             best=self._best_grade(topic.claims),
+            reviewed=topic.reviewed or self.corpus.review.last_reviewed,
+            changes=[self._change_row(c) for c in changes[:HISTORY_LIMIT]],
+            more=len(changes) - HISTORY_LIMIT,
+            history_note=self.history.note,
         )
 
     def kind_index(self, kind_id: str) -> str:
@@ -157,10 +170,13 @@ class Renderer:
         link = lambda target: Md(self._link(src, target))  # noqa: E731
         return self.env.get_template(template).render(src=src, link=link, **context)
 
-    def cite(self, src: str, key: str, locator: str | None, numbering: dict[str, int]) -> Md:
-        """A numbered citation link with its preview; numbers are shared across the page."""
+    def cite(self, src: str, key: str, locator: str | None, numbering: dict[str, int], grade: str | None = None) -> Md:
+        """A numbered citation link whose title previews the work; numbers are shared across the page.
+
+        The preview's parts are joined with `PREVIEW_SEPARATOR`: one line for the tooltip on
+        hover and focus, and the lines of the box that `evidence.js` shows on a tap."""
         number = numbering.setdefault(key, len(numbering) + 1)
-        preview = self._preview(self.corpus.references[key]) + (f" — {locator}" if locator else "")
+        preview = PREVIEW_SEPARATOR.join(self._preview(self.corpus.references[key], locator, grade))
         return Md(f'[\\[{number}\\]]({self._link(src, reference_page(key))} "{mdsafe.attr(preview)}"){{ .ev-cite }}')
 
     def prose(self, text: str, src: str, numbering: dict[str, int]) -> Md:
@@ -208,21 +224,57 @@ class Renderer:
         return "".join(out).rstrip() + "\n\n## References { #references }\n\n" + listing + "\n"
 
     def _claim_view(self, claim: Claim, src: str, numbering: dict[str, int]) -> dict[str, object]:
-        cites = Md("".join(self.cite(src, c.key, c.locator, numbering) for c in claim.cites))
+        cites = Md("".join(self.cite(src, c.key, c.locator, numbering, claim.grade) for c in claim.cites))
         home = self._topic_link(claim.topic, src) if topic_page(claim.topic) != src else None
         return {"claim": claim, "cites": cites, "home": home}
 
-    def _preview(self, ref: Reference) -> str:
-        parts = [self.formatter.plain(ref)]
+    def _preview(self, ref: Reference, locator: str | None, grade: str | None) -> list[str]:
+        """Short reference and title; design and n; the claim's grade and the highest grade the
+        design allows; the locator; and any detail that could not be verified."""
+        parts = [self.formatter.label(ref)]
+        if title := self.formatter.title(ref):
+            parts.append(title)
         study = self.corpus.studies.get(ref.key)
+        design = self.designs.get(study.design) if study else None
         if study is not None:
-            design = (
-                self.corpus.review.design(study.design).label
-                if study.design in {d.id for d in self.corpus.review.designs}
-                else study.design
-            )
-            parts.append(design + (f", {self._size(study.key)}" if study.n is not None else ""))
-        return " · ".join(parts)
+            parts.append(", ".join(p for p in (self._design_label(ref.key), self._size(ref.key)) if p))
+        labels = {g.id: g.label for g in self.corpus.review.grades}
+        ceiling = labels.get(design.max_grade) if design else None
+        graded = f"Claim graded {labels[grade]}" if grade in labels else None
+        allows = f"this design allows up to {ceiling}" if ceiling else None
+        if graded or allows:
+            text = "; ".join(p for p in (graded, allows) if p)
+            parts.append(text[0].upper() + text[1:])
+        if locator:
+            parts.append(locator)
+        if ref.unverified:
+            parts.append("Not verified: " + ", ".join(_FIELD_NAMES.get(f, f) for f in ref.unverified))
+        return parts
+
+    def changelog(self) -> str:
+        src = CHANGELOG_PAGE
+        days = [
+            (date, [(self._change_row(e.change), self._topic_list(e.topics, src)) for e in entries])
+            for date, entries in changelog(self.corpus.topics, self.history)
+        ]
+        return self._render("changelog.md.j2", src, days=days, note=self.history.note)
+
+    def _change_row(self, change: Change) -> dict[str, object]:
+        """An editor's note keeps its inline Markdown; a commit subject is plain text, followed
+        by its short hash (linked when the review names its repository)."""
+        if change.commit is None:
+            return {"date": change.date, "summary": mdsafe.inline(change.summary), "commit": Md("")}
+        commit = Md("")
+        if re.fullmatch("[0-9a-f]{7,64}", change.commit):
+            commit = Md(f" (commit `{change.commit[:7]}`)")
+            if repository := self.corpus.review.repository:
+                href = quote(f"{repository.rstrip('/')}/commit/{change.commit}", safe="/:._-~")
+                commit = Md(f" (commit [`{change.commit[:7]}`]({href}))")
+        return {"date": change.date, "summary": mdsafe.text(change.summary), "commit": commit}
+
+    def _topic_list(self, topic_ids: Iterable[str], src: str) -> Md:
+        topics = self.corpus.topic_by_id
+        return Md(", ".join(f"[{mdsafe.text(topics[t].title)}]({self._link(src, topic_page(t))}#change-history)" for t in topic_ids))
 
     def _study_row(self, key: str, src: str) -> dict[str, object]:
         return {

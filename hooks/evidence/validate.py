@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import mdsafe, schema
+from .changes import read_changes
 from .findings import Finding, Location, did_you_mean, error, warning
 from .load import JsonPath, YamlDoc
 from .model import (
@@ -155,6 +156,8 @@ def build_topics(docs: Iterable[tuple[str, str, YamlDoc]], review: Review | None
         if not isinstance(data, dict) or not isinstance(data.get("title"), str) or not isinstance(data.get("summary"), str):
             continue
         topic_id = f"{kind}/{slug}"
+        changes, problems = read_changes(doc)
+        out.findings.extend(problems)
         claims: list[Claim] = []
         for i, raw in enumerate(_items(data.get("claims"))):
             claim = _build_claim(doc, ("claims", i), raw, topic_id)
@@ -180,6 +183,7 @@ def build_topics(docs: Iterable[tuple[str, str, YamlDoc]], review: Review | None
                 reviewed=_opt(data, "reviewed"),
                 related=tuple(r for r in _items(data.get("related")) if isinstance(r, str)),
                 claims=tuple(claims),
+                changes=changes,
             )
         )
     return topics
