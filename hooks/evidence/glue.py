@@ -3,12 +3,13 @@
 Events: `on_config` loads and validates the review (fresh each build, so `mkdocs serve`
 picks up every edit), logs every finding with its location and fails the build once on
 errors; `on_files` hides the YAML sources and adds the generated pages as virtual files;
-`on_page_markdown` turns `[@key]` markers in prose pages into numbered citation links.
+`on_page_markdown` turns `[@key]` markers in prose pages into numbered citation links;
+`on_post_page` puts each topic page's JSON-LD into its head.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,8 +20,10 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 from . import rawhtml
+from .exports import EXPORT_SCHEMA, Site, export_files
 from .findings import sort_findings
 from .history import read_history
+from .jsonld import page_jsonld, script_json
 from .render import CHANGELOG_PAGE, CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, TEMPLATES, Renderer, kind_page, topic_page
 from .schema import SCHEMAS, schema_text
 from .sources import BIB_FILE, CLAIMS_FILE, Loaded, load_review
@@ -35,7 +38,7 @@ log = get_plugin_logger("evidence")
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEET = "assets/evidence/evidence.css"
 SCRIPT = "assets/evidence/evidence.js"
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables", "toc")
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "pymdownx.details", "tables", "toc")
 
 
 @dataclass
@@ -45,6 +48,8 @@ class _Build:
     loaded: Loaded
     renderer: Renderer
     generated: frozenset[str] = frozenset()
+    linked_data: dict[str, str] = field(default_factory=dict)
+    """JSON-LD for the head of each topic page, by source path."""
 
 
 _build: _Build | None = None
@@ -63,10 +68,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _build = None
         count = len(loaded.errors)
         raise PluginError(f"{count} evidence error{'s' if count != 1 else ''} (see above); run `evidence check` for the same list")
+    site = Site(config.site_url or None, config.use_directory_urls)
     history = read_history(root)  # commits for the change history; without git the pages say why
     if history.note:
         log.info(history.note)
-    _build = _Build(loaded, Renderer(loaded.corpus, history=history))
+    _build = _Build(loaded, Renderer(loaded.corpus, site=site, history=history))
     for name in REQUIRED_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
@@ -100,10 +106,22 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
     files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "evidence.css")))
     files.append(File.generated(config, SCRIPT, abs_src_path=str(ASSETS / "evidence.js")))
-    for name in SCHEMAS:  # published so editors and other reviews can use the same formats
+    for name in (*SCHEMAS, EXPORT_SCHEMA):  # published so editors and other reviews can use the same formats
         files.append(File.generated(config, f"schema/{name}.schema.json", content=schema_text(name)))
+    corpus, site = build.renderer.corpus, build.renderer.site
+    for uri, content in export_files(corpus, site).items():
+        files.append(File.generated(config, uri, content=content))
+    build.linked_data = {topic_page(t.id): script_json(page_jsonld(corpus, t, site)) for t in corpus.topics}
     build.generated = frozenset(pages)
     return files
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    """Topic pages carry schema.org JSON-LD in their head (escaped by `script_json`)."""
+    data = _require_build().linked_data.get(page.file.src_uri)
+    if data is None:
+        return output
+    return output.replace("</head>", f'<script type="application/ld+json">{data}</script>\n</head>', 1)
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -20,6 +20,8 @@ from . import mdsafe
 from .bibformat import ReferenceFormatter
 from .changes import changelog, topic_history
 from .citations import find_markers
+from .exports import Site
+from .jsonld import page_citation
 from .mdsafe import Md
 from .model import Change, Claim, Corpus, History, Reference, Topic
 
@@ -50,8 +52,9 @@ def kind_page(kind: str) -> str:
 class Renderer:
     """Renders every generated page of a corpus: `pages()` returns {src_uri: markdown}."""
 
-    def __init__(self, corpus: Corpus, templates: Path = TEMPLATES, history: History | None = None) -> None:
+    def __init__(self, corpus: Corpus, templates: Path = TEMPLATES, site: Site | None = None, history: History | None = None) -> None:
         self.corpus = corpus
+        self.site = site or Site()
         self.formatter = ReferenceFormatter()
         self.designs = {d.id: d for d in corpus.review.designs}
         self.history = history or History()
@@ -110,6 +113,7 @@ class Renderer:
             changes=[self._change_row(c) for c in changes[:HISTORY_LIMIT]],
             more=len(changes) - HISTORY_LIMIT,
             history_note=self.history.note,
+            cite=self._page_citation(topic),
         )
 
     def kind_index(self, kind_id: str) -> str:
@@ -227,6 +231,11 @@ class Renderer:
         cites = Md("".join(self.cite(src, c.key, c.locator, numbering, claim.grade) for c in claim.cites))
         home = self._topic_link(claim.topic, src) if topic_page(claim.topic) != src else None
         return {"claim": claim, "cites": cites, "home": home}
+
+    def _page_citation(self, topic: Topic) -> dict[str, Md]:
+        """The reference line as text, and the BibTeX as an indented code block inside the admonition."""
+        cite = page_citation(self.corpus.review, topic, self.site)
+        return {"text": mdsafe.text(cite.text), "bibtex": Md("\n".join(" " * 8 + line for line in cite.bibtex.splitlines()))}
 
     def _preview(self, ref: Reference, locator: str | None, grade: str | None) -> list[str]:
         """Short reference and title; design and n; the claim's grade and the highest grade the
