@@ -22,6 +22,8 @@ from evidence.sources import load_review
 
 TOPIC = "content/conditions/example-disease.yaml"
 PATHWAY = "content/mechanisms/example-pathway.yaml"
+BASE = len((SITES / "basic" / TOPIC).read_text("utf-8").splitlines())
+"""Lines of the scenario topic file; the notes below are appended after them."""
 NOTES = """changes:
   - date: "2026-01-01"
     summary: Lowered the trial's grade to *low* for imprecision.
@@ -53,7 +55,7 @@ def commit(root: Path, message: str, date: str) -> None:
 
 @pytest.fixture
 def noted(site_copy: Callable[[str], Path]) -> Path:
-    """The basic scenario review, its example disease with two editors' notes (lines 20-24)."""
+    """The basic scenario review, its example disease with two editors' notes (lines BASE+1 to BASE+5)."""
     root = site_copy("basic")
     with (root / TOPIC).open("a", encoding="utf-8") as f:
         f.write(NOTES)
@@ -146,24 +148,31 @@ def test_changes_are_read_into_the_topic_newest_first(noted: Path) -> None:
         ("2026-01-01", "Lowered the trial's grade to *low* for imprecision."),
         ("2025-06-30", "First version of this topic."),
     ]
-    assert changes[0].location is not None and changes[0].location.line == 21
+    assert changes[0].location is not None and changes[0].location.line == BASE + 2
 
 
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ('date: "2025-06-30"', 'date: "2025-02-30"', [f"{TOPIC}:23:11: E416 change date 2025-02-30 does not exist in the calendar"]),
+        (
+            'date: "2025-06-30"',
+            'date: "2025-02-30"',
+            [f"{TOPIC}:{BASE + 4}:11: E416 change date 2025-02-30 does not exist in the calendar"],
+        ),
         (
             'date: "2025-06-30"',
             'date: "2026-06-30"',
-            [f"{TOPIC}:23:11: E417 changes must be listed newest first: 2026-06-30 comes after 2026-01-01 (line 21); move this entry up"],
+            [
+                f"{TOPIC}:{BASE + 4}:11: E417 changes must be listed newest first: "
+                f"2026-06-30 comes after 2026-01-01 (line {BASE + 2}); move this entry up"
+            ],
         ),
-        ('date: "2025-06-30"', 'date: "30/06/2025"', [f"{TOPIC}:23:11: E204"]),
-        ("    summary: First version", "    when: later\n    summary: First version", [f"{TOPIC}:24:5: E201"]),
+        ('date: "2025-06-30"', 'date: "30/06/2025"', [f"{TOPIC}:{BASE + 4}:11: E204"]),
+        ("    summary: First version", "    when: later\n    summary: First version", [f"{TOPIC}:{BASE + 5}:5: E201"]),
         (
             "summary: First version of this topic.",
             "summary: See [here](javascript:alert(1)).",
-            [f"{TOPIC}:24:14: E412 link target 'javascript:alert(1' is not allowed"],
+            [f"{TOPIC}:{BASE + 5}:14: E412 link target 'javascript:alert(1' is not allowed"],
         ),
         (
             "related: [mechanisms/example-pathway]\n",
