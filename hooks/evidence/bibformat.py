@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from pybtex.backends.plaintext import Backend as PlainTextBackend
 from pybtex.database import Entry, Person
 from pybtex.scanner import PybtexError
 from pybtex.style import FormattedEntry
@@ -31,6 +32,10 @@ _RISKY = re.compile(r"[%\\`{}~$]|''+|,,+|--+")
 """Characters pybtex's LaTeX reading would change; a single ' , or - it leaves alone (pages need '-')."""
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _NAME_PARTS = ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
+_BACKEND = PlainTextBackend()
+"""`render_as("text")` would look the backend up in the installed packages' metadata on every call."""
+_FORMATTED: dict[tuple[object, ...], str] = {}
+"""Formatted text by entry content, kept across the rebuilds of `mkdocs serve`."""
 
 
 class TitleKeepingStyle(UnsrtStyle):  # type: ignore[misc]
@@ -56,7 +61,13 @@ class ReferenceFormatter:
     def plain(self, ref: Reference) -> str:
         cached = self._plain.get(ref.key)
         if cached is None:
-            cached = self._plain[ref.key] = self._format(ref)
+            content = (ref.key, ref.type, tuple(ref.fields.items()), ref.authors)
+            cached = _FORMATTED.get(content)
+            if cached is None:
+                if len(_FORMATTED) > 100_000:
+                    _FORMATTED.clear()
+                cached = _FORMATTED[content] = self._format(ref)
+            self._plain[ref.key] = cached
         return cached
 
     def label(self, ref: Reference) -> str:
@@ -101,19 +112,25 @@ class ReferenceFormatter:
 
     def _format(self, ref: Reference) -> str:
         skip = ("author", "editor", "unverified", "crossref", "xdata")
-        entry = Entry(ref.type, fields={k: _shield(_clean(v)) for k, v in ref.fields.items() if k not in skip})
+        fields = {k: _shield(_clean(v)) for k, v in ref.fields.items() if k not in skip}
+        people = []
         for name in ref.authors:
             try:
-                entry.add_person(_person(name), "author")
+                people.append(_person(name))
             except PybtexError:
                 continue
-        entry.key = ref.key
-        try:
-            formatted: FormattedEntry = self.style.format_entry(ref.key, entry)
-            text = formatted.text.render_as("text").translate(_UNSHIELD)
-        except (PybtexError, KeyError, AttributeError, TypeError, ValueError):
-            text = self._fallback(ref)
-        return _SPACES.sub(" ", text).strip(" ")
+        text = _article(ref.type, fields, people)
+        if text is None:
+            entry = Entry(ref.type, fields=fields)
+            for person in people:
+                entry.add_person(person, "author")
+            entry.key = ref.key
+            try:
+                formatted: FormattedEntry = self.style.format_entry(ref.key, entry)
+                text = formatted.text.render(_BACKEND)
+            except (PybtexError, KeyError, AttributeError, TypeError, ValueError):
+                text = self._fallback(ref)
+        return _SPACES.sub(" ", text.translate(_UNSHIELD)).strip(" ")
 
     def _fallback(self, ref: Reference) -> str:
         fields = (ref.get("title"), ref.get("journal") or ref.get("howpublished"), ref.get("year"))
@@ -128,6 +145,50 @@ def _clean(value: str) -> str:
 
 def _shield(value: str) -> str:
     return _RISKY.sub(lambda m: "".join(_SHIELD[c] for c in m.group()), value)
+
+
+_LITERAL = re.compile(r"(?:[^\s\\{}$%~`]+(?: [^\s\\{}$%~`]+)*)?\Z")
+_LATEX_PAIRS = re.compile(r"''|,,|--|<<|>>|[!?]`")
+_ARTICLE_FIELDS = ("title", "journal", "year", "volume", "number", "pages", "month", "note")
+
+
+def _literal(value: str) -> bool:
+    """True when pybtex would read `value` as LaTeX and get `value` back: no command, brace,
+    math, tie, comment, ligature or run of spaces (the tests hold this against pybtex)."""
+    return _LITERAL.match(value) is not None and _LATEX_PAIRS.search(value) is None
+
+
+def _period(text: str) -> str:
+    return text if not text or text.endswith((".", "?", "!")) else text + "."
+
+
+def _article(kind: str, fields: dict[str, str], people: list[Person]) -> str | None:
+    """unsrt's article template written out, for entries in which pybtex would read nothing as
+    LaTeX; None for anything else, which pybtex formats. About fifty times faster than its
+    template engine, and the tests compare the two on every reference and on generated ones."""
+    used = [fields.get(name) for name in _ARTICLE_FIELDS]
+    if kind != "article" or not people or any(v is not None and not (v and _literal(v)) for v in used):
+        return None
+    title, journal, year, volume, number, pages, month, note = used
+    if not (title and journal and year) or (pages and (pages.startswith("-") or pages.endswith("-"))):
+        return None
+    names = []
+    for person in people:
+        groups = [
+            [p for p in getattr(person, part) if p]
+            for part in ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
+        ]
+        if not groups[3] or not all(_literal(p) for group in groups for p in group):
+            return None
+        first, prelast, last, lineage = (" ".join(g) for g in (groups[0] + groups[1], groups[2], groups[3], groups[4]))
+        names.append((first + " " if first else "") + (prelast + " " if prelast else "") + last + (", " + lineage if lineage else ""))
+    who = names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2 else ", ".join(names[:-1]) + ", and " + names[-1]
+    where = [journal]
+    if pages:
+        where.append(f"{volume}{f'({number})' if number else ''}:{pages}" if volume else f"pages {pages}")
+    where.append(f"{month} {year}" if month else year)
+    parts = [_period(who), _period(title), _period(", ".join(where)), _period(note or "")]
+    return " ".join(p for p in parts if p)
 
 
 def _person(name: str) -> Person:

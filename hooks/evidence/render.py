@@ -7,6 +7,7 @@ value that is not already `Md`, so forgetting a filter can only over-escape, nev
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterable
@@ -57,6 +58,7 @@ class Renderer:
         self.site = site or Site()
         self.formatter = ReferenceFormatter()
         self.designs = {d.id: d for d in corpus.review.designs}
+        self._asserted_by: dict[str, list[Claim]] | None = None
         self.history = history or History()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
@@ -127,7 +129,7 @@ class Renderer:
         src = reference_page(key)
         ref = self.corpus.references[key]
         citing = self.corpus.claims_citing.get(key, ())
-        asserted = [c for c in self.corpus.claims if c.asserted_by == key]
+        asserted = self._asserted().get(key, ())
         return self._render(
             "reference.md.j2",
             src,
@@ -285,6 +287,15 @@ class Renderer:
         topics = self.corpus.topic_by_id
         return Md(", ".join(f"[{mdsafe.text(topics[t].title)}]({self._link(src, topic_page(t))}#change-history)" for t in topic_ids))
 
+    def _asserted(self) -> dict[str, list[Claim]]:
+        """Claims by the popular source that asserts them, indexed on first use."""
+        if self._asserted_by is None:
+            self._asserted_by = {}
+            for claim in self.corpus.claims:
+                if claim.asserted_by is not None:
+                    self._asserted_by.setdefault(claim.asserted_by, []).append(claim)
+        return self._asserted_by
+
     def _study_row(self, key: str, src: str) -> dict[str, object]:
         return {
             "href": self._link(src, reference_page(key)),
@@ -325,8 +336,24 @@ class Renderer:
 
     @staticmethod
     def _link(src: str, target: str) -> Md:
-        rel = posixpath.relpath(target, posixpath.dirname(src) or ".")
-        return Md(quote(rel, safe="/.-_~#:+"))
+        return _relative_link(posixpath.dirname(src), target)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative_link(folder: str, target: str) -> Md:
+    """`target` relative to `folder` (both inside docs/), quoted for a Markdown link.
+
+    Pages link thousands of times; `posixpath.relpath` asks the OS for the working directory
+    on each call, so normalised paths are compared here and anything else is left to it."""
+    here, there = folder.split("/") if folder else [], target.split("/")
+    if {"", ".", ".."} & {*here, *there}:
+        rel = posixpath.relpath(target, folder or ".")
+    else:
+        common = 0
+        while common < min(len(here), len(there)) and here[common] == there[common]:
+            common += 1
+        rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    return Md(quote(rel, safe="/.-_~#:+"))
 
 
 def _fill_holes(text: str, links: list[Md]) -> str:
