@@ -17,7 +17,7 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import mdsafe
+from . import mdsafe, plots
 from .bibformat import ReferenceFormatter
 from .changes import changelog, topic_history
 from .citations import find_markers
@@ -106,6 +106,7 @@ class Renderer:
             claims=claims,
             about=about,
             studies=[self._study_row(k, src) for k in cited if k in self.corpus.studies],
+            effects=self._effect_plots(topic, cited, src),
             bibliography=[
                 (numbering[k], self._link(src, reference_page(k)), self.formatter.plain(self.corpus.references[k])) for k in cited
             ],
@@ -304,6 +305,17 @@ class Renderer:
             "design": self._design_label(key),
             "size": self._size(key),
         }
+
+    def _effect_plots(self, topic: Topic, cited: list[str], src: str) -> list[dict[str, object]]:
+        """Forest plots of the effects that the works cited on this page report, for kinds that show them."""
+        if not self.corpus.review.kind(topic.kind).effect_plots:
+            return []
+        rows = plots.rows(self.corpus, cited, lambda key: self.formatter.label(self.corpus.references[key]), self._size)
+        hrefs = {key: self._link(src, reference_page(key)) for key in cited}
+        return [
+            {"plot": p, "figure": Md(plots.draw(p, f"forest-{i}")), "table": plots.table(p), "hrefs": hrefs}
+            for i, p in enumerate(plots.group(rows), 1)
+        ]
 
     def _backlink(self, claim: Claim, src: str) -> dict[str, object]:
         topic = self.corpus.topic_by_id[claim.topic]

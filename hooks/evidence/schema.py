@@ -38,6 +38,7 @@ _DEF_HINTS = {
     "text": "write some text",
     "date": "write a date as YYYY-MM-DD",
     "url": "use an http:// or https:// address",
+    "comparison": "write the two groups as 'A vs B', for example LDN vs placebo",
 }
 
 
@@ -57,7 +58,7 @@ def check(doc: YamlDoc, name: str) -> list[Finding]:
         return []
     found: list[Finding] = []
     for err in validator(name).iter_errors(doc.data):
-        found.extend(_explain(err, doc))
+        found.extend(f for f in _explain(err, doc) if f not in found)  # one error per missing field names them all
     return found
 
 
