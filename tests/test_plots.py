@@ -196,6 +196,22 @@ def test_long_labels_are_shortened_in_the_drawing_but_kept_whole_in_the_descript
     assert f"{title}, pooled estimate from 5 studies: MD -0.61" in html
 
 
+def test_only_studies_cited_by_the_topics_own_claims_are_plotted() -> None:
+    loaded = load_review(SITES / "basic")
+    assert loaded.corpus is not None
+    corpus = loaded.corpus
+    trial = corpus.studies["doe2020trial"].outcomes[0]
+    mice = dataclasses.replace(corpus.studies["poe2018mice"], outcomes=(trial,))
+    corpus.studies["poe2018mice"] = mice  # cited on the page only by a mechanism claim that names the condition in `see`
+    topic = corpus.topic_by_id["conditions/example-disease"]
+    markdown = Renderer(corpus).topic(topic)
+    assert "Poe 2018" in markdown  # the mechanism claim and its citation are on the page
+    effects = markdown[markdown.index("## Effect estimates") : markdown.index("## Studies cited")]
+    assert "Doe and Smith 2020" in effects and "Poe 2018" not in effects
+    rows = plots.rows(corpus, topic, ["doe2020trial", "poe2018mice"], str, lambda key: None)
+    assert [r.key for r in rows] == ["doe2020trial", "doe2020trial"]
+
+
 def test_drawing_is_deterministic() -> None:
     plot = plots.group([row("A 2020", effect("-0.61", "-1.14", "-0.08")), row("B 2021", effect("2", "1", "3"), pooled=True)])[0]
     assert plots.draw(plot, "p") == plots.draw(plot, "p")

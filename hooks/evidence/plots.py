@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from . import svg
-from .model import MEASURES, Corpus, Effect
+from .model import MEASURES, Corpus, Effect, Topic
 
 WIDTH = 720
 LABEL_X = 8
@@ -92,13 +92,15 @@ def group(rows: Iterable[Row]) -> list[ForestPlot]:
     return [ForestPlot(tuple(sorted(g, key=lambda r: (r.pooled, r.year, r.label, r.key))), g[0].effect) for _, (_, g) in order]
 
 
-def rows(corpus: Corpus, keys: Iterable[str], label: Callable[[str], str], size: Callable[[str], str | None]) -> list[Row]:
-    """A row for every outcome with an effect in the study facts of `keys`, in that order.
-
-    Estimates of designs whose n counts included studies (meta-analyses) are pooled."""
+def rows(corpus: Corpus, topic: Topic, cited: Iterable[str], label: Callable[[str], str], size: Callable[[str], str | None]) -> list[Row]:
+    """A row for every outcome with an effect in the study facts of the works the topic's own claims
+    cite, in page order (`cited`). Claims from other pages that only mention the topic (`see`) do
+    not bring their studies along. Estimates of designs whose n counts included studies
+    (meta-analyses) are pooled."""
     designs = {d.id: d for d in corpus.review.designs}
+    own = {c.key for claim in topic.claims for c in claim.cites}
     out: list[Row] = []
-    for key in keys:
+    for key in (k for k in cited if k in own):
         study, ref = corpus.studies.get(key), corpus.references.get(key)
         if study is None or ref is None:
             continue

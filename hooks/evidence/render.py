@@ -307,10 +307,10 @@ class Renderer:
         }
 
     def _effect_plots(self, topic: Topic, cited: list[str], src: str) -> list[dict[str, object]]:
-        """Forest plots of the effects that the works cited on this page report, for kinds that show them."""
+        """Forest plots of the effects reported by the works this topic's own claims cite, for kinds that show them."""
         if not self.corpus.review.kind(topic.kind).effect_plots:
             return []
-        rows = plots.rows(self.corpus, cited, lambda key: self.formatter.label(self.corpus.references[key]), self._size)
+        rows = plots.rows(self.corpus, topic, cited, lambda key: self.formatter.label(self.corpus.references[key]), self._size)
         hrefs = {key: self._link(src, reference_page(key)) for key in cited}
         return [
             {"plot": p, "figure": Md(plots.draw(p, f"forest-{i}")), "table": plots.table(p), "hrefs": hrefs}
