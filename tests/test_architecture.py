@@ -22,12 +22,12 @@ ALLOWED = {
     "schema": {"findings", "load"},
     "references": {"bibfile", "findings", "latex", "model"},
     "changes": {"findings", "load", "mdsafe", "model"},
-    "validate": {"changes", "findings", "load", "model", "schema", "mdsafe", "effects"},
+    "validate": {"changes", "findings", "load", "model", "schema", "mdsafe"},
     "sources": {"bibfile", "citations", "files", "findings", "load", "model", "rawhtml", "references", "validate"},
     "bibformat": {"latex", "model"},
     "exports": {"latex", "model"},
     "jsonld": {"citations", "exports", "model"},
-    "render": {"bibformat", "changes", "citations", "exports", "jsonld", "mdsafe", "model", "plots"},
+    "render": {"bibformat", "changes", "citations", "evidence_map", "exports", "jsonld", "mdsafe", "model", "timeline"},
     "history": {"model"},
     "diff": {"findings", "model", "sources"},
     "cli": {"diff", "findings", "load", "scaffold", "sources"},
@@ -36,8 +36,8 @@ ALLOWED = {
     "__init__": set(),
     "__main__": {"cli"},
     "svg": set(),
-    "effects": {"findings", "load", "model"},
-    "plots": {"model", "svg"},
+    "evidence_map": {"citations", "model"},
+    "timeline": {"model", "svg"},
 }
 THIRD_PARTY_ONLY_IN = {"mkdocs": {"glue"}, "nh3": {"glue"}, "jinja2": {"render"}, "markupsafe": {"render", "mdsafe"}}
 

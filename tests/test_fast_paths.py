@@ -8,18 +8,25 @@ never answer differently.
 
 from __future__ import annotations
 
+import copy as copy_module
+import json
 import posixpath
+import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
+import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.richtext import String, Text
 
-from evidence import bibformat
+from evidence import bibformat, schema
 from evidence.bibfile import parse_bibtex
 from evidence.findings import Location
+from evidence.load import load_yaml
 from evidence.model import Reference
 from evidence.references import check_references
 from evidence.render import _relative_link
@@ -112,3 +119,94 @@ TARGETS = st.sampled_from(
 def test_relative_links_match_posixpath(folder: str, target: str) -> None:
     expected = quote(posixpath.relpath(target, folder or "."), safe="/.-_~#:+")
     assert _relative_link(folder, target) == expected
+
+
+# ---- Schema: jsonschema-rs decides only what jsonschema would decide the same way ------------
+
+CONTENT = REPO / "content"
+
+
+def review_docs() -> list[tuple[str, object]]:
+    docs = [("claims", load_yaml(REPO / "claims.yaml", "claims.yaml")[0].data)]
+    for file in sorted(CONTENT.glob("*/*.yaml")):
+        docs.append(("studies" if file.parent.name == "studies" else "topic", load_yaml(file, file.name)[0].data))
+    return docs
+
+
+def test_every_file_of_the_review_passes_the_fast_validator() -> None:
+    for name, data in review_docs():
+        assert schema.is_valid(data, name)
+        assert not list(schema.validator(name).iter_errors(data))
+
+
+def test_python_space_is_what_re_reads_as_space() -> None:
+    assert set(schema.PYTHON_SPACE) == {chr(c) for c in range(0x110000) if re.match(r"\s", chr(c))}
+
+
+def test_patterns_accept_nothing_that_python_refuses() -> None:
+    patterns = sorted({p for name in schema.SCHEMAS for p in _patterns(json.loads(schema.schema_text(name)))})
+    chars = [chr(c) for c in range(0x3100)] + ["\U0001f600", "\ufeff", "\ue000"]
+    for pattern in patterns:
+        fast = jsonschema_rs.Draft202012Validator({"type": "string", "pattern": schema._python_pattern(pattern)})
+        for c in chars:
+            for text in (c, f"a{c}b", f"{c}x vs y", f"x vs {c}y", f"x{c} vs y", f"http://a{c}b", f"2020-01-0{c}", f"ab\n{c}"):
+                if fast.is_valid(text):
+                    assert re.search(pattern, text), (pattern, text)
+
+
+def _patterns(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [v for k, v in node.items() if k == "pattern" and isinstance(v, str)] + [p for v in node.values() for p in _patterns(v)]
+    return [p for v in node for p in _patterns(v)] if isinstance(node, list) else []
+
+
+def _paths(node: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    children: list[tuple[object, object]] = []
+    if isinstance(node, dict):
+        children = list(node.items())
+    elif isinstance(node, list):
+        children = list(enumerate(node))
+    return [path, *(p for k, v in children for p in _paths(v, (*path, k)))]
+
+
+def _replace(node: object, path: tuple[object, ...], value: object) -> object:
+    if not path:
+        return value
+    copy = copy_module.deepcopy(node)
+    parent = copy
+    for key in path[:-1]:
+        parent = parent[key]  # type: ignore[index]
+    parent[path[-1]] = value  # type: ignore[index]
+    return copy
+
+
+TRICKY = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["", "low", "x-y", "a/b", "doe2020trial", "a\n", "a\x1cb", "LDN vs placebo", "LDN\x1c vs placebo", "<b>", "é" * 201]),
+    st.text(max_size=12),
+    st.lists(st.sampled_from(["low", 1, None]), max_size=2),
+    st.dictionaries(st.sampled_from(["id", "key", "name", "extra"]), st.sampled_from(["low", 1]), max_size=2),
+)
+
+
+@SETTINGS
+@given(st.data())
+def test_fast_validator_never_accepts_what_jsonschema_refuses(data: st.DataObject) -> None:
+    docs = REVIEW_DOCS
+    name, doc = docs[data.draw(st.integers(0, len(docs) - 1))]
+    paths = _paths(doc)
+    changed = _replace(doc, paths[data.draw(st.integers(0, len(paths) - 1))], data.draw(TRICKY))
+    if schema.is_valid(changed, name):
+        assert not list(schema.validator(name).iter_errors(changed))
+
+
+REVIEW_DOCS = [d for d in review_docs() if d[1] is not None][::4]
+
+
+def test_a_clean_check_never_imports_jsonschema() -> None:
+    code = "import sys; from evidence.cli import main; rc = main(['check', sys.argv[1]]); print(rc, 'jsonschema' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "0 False"

@@ -112,6 +112,7 @@ ATTR = [
     ("angle brackets", "<b>x</b>", "‹b›x‹/b›"),
     ("braces", "{: onclick=x}", "(: onclick=x)"),
     ("backslash", "a\\b", "a/b"),
+    ("pipe ends no table cell", "a | b", "a ¦ b"),
     ("one line", " line1\n  line2 ", "line1 line2"),
     ("control and bidi", f"a{HOSTILE}b", "ab"),
     ("entities stay text", "&lt;img src=x&gt; & co", "&amp;lt;img src=x&amp;gt; &amp; co"),

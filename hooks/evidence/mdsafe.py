@@ -53,13 +53,14 @@ def slug(value: object) -> Md:
 
 
 def attr(value: object) -> Md:
-    """Text for a Markdown link title: one line, no quotes that could end the title.
+    """Text for a Markdown link title: one line, no quotes that could end the title, and no `|`
+    that would end the table cell the link is in.
 
     `&` is escaped too: the theme's tooltips insert a title as HTML, so an entity such as
     `&lt;` written in contributor text must not reach the page as a real `<`."""
     flat = _WS.sub(" ", _CONTROL.sub("", str(value))).strip()
     flat = flat.replace("&", "&amp;").replace("\\", "/").replace('"', "'")
-    return Md(flat.replace("<", "‹").replace(">", "›").replace("{", "(").replace("}", ")"))
+    return Md(flat.replace("<", "‹").replace(">", "›").replace("{", "(").replace("}", ")").replace("|", "¦"))
 
 
 def inline(value: object) -> Md:

@@ -8,7 +8,6 @@ indexes (backlinks from references to claims, links between topics), built once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from .findings import Location
 
@@ -46,9 +45,17 @@ class Kind:
     label: str
     singular: str
     description: str
-    effect_plots: bool = False
-    """Topic pages of this kind draw forest plots of the effects of the studies they cite."""
+    map: bool = False
+    """Topics of this kind are the rows of the evidence map."""
 
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    """An outcome domain: a column of the evidence map."""
+
+    id: str
+    label: str
+    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +71,7 @@ class Review:
     verdicts: tuple[Verdict, ...]
     designs: tuple[Design, ...]
     kinds: tuple[Kind, ...]
+    domains: tuple[Domain, ...] = ()
 
     def grade(self, grade_id: str) -> Grade:
         return next(g for g in self.grades if g.id == grade_id)
@@ -76,6 +84,9 @@ class Review:
 
     def kind(self, kind_id: str) -> Kind:
         return next(k for k in self.kinds if k.id == kind_id)
+
+    def domain(self, domain_id: str) -> Domain:
+        return next(d for d in self.domains if d.id == domain_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +110,8 @@ class Claim:
     location: Location
     direction: str | None = None
     outcome: str | None = None
+    domain: str | None = None
+    """Outcome domain id: the claim's column in the evidence map."""
     see: tuple[str, ...] = ()
     asserted_by: str | None = None
     verdict: str | None = None
@@ -153,65 +166,9 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
-class Arm:
-    """One arm's responders: `events` of `total` people."""
-
-    label: str
-    events: int
-    total: int
-
-
-MEASURES = {
-    "SMD": "standardised mean difference",
-    "MD": "mean difference",
-    "RD": "risk difference",
-    "RR": "risk ratio",
-    "OR": "odds ratio",
-    "HR": "hazard ratio",
-}
-RATIO_MEASURES = frozenset({"RR", "OR", "HR"})
-"""Measures whose line of no effect is 1 and whose scale is logarithmic."""
-
-
-@dataclass(frozen=True, slots=True)
-class Effect:
-    """One effect estimate with its confidence interval, copied from an outcome's result text.
-
-    Numbers are `Decimal`s so they keep the digits written (and shown) in the result text."""
-
-    measure: str
-    """SMD, MD, RR, OR, RD or HR."""
-    estimate: Decimal
-    low: Decimal
-    high: Decimal
-    level: Decimal
-    """Confidence level in percent, usually 95."""
-    comparison: str
-    """"A vs B": the difference or ratio is A relative to B."""
-    outcome: str
-    """What is plotted; effects with the same outcome, measure, unit and comparison share a plot."""
-    location: Location
-    unit: str | None = None
-    better: str | None = None
-    """"lower" or "higher": which values are better for patients, when that is known."""
-    arms: tuple[Arm, ...] = ()
-
-    @property
-    def is_ratio(self) -> bool:
-        return self.measure in RATIO_MEASURES
-
-    @property
-    def sides(self) -> tuple[str, str]:
-        """The two sides of the comparison: ("LDN", "placebo") for "LDN vs placebo"."""
-        first, _, second = self.comparison.partition(" vs ")
-        return first.strip(), second.strip()
-
-
-@dataclass(frozen=True, slots=True)
 class Outcome:
     name: str
     result: str
-    effect: Effect | None = None
 
 
 @dataclass(frozen=True, slots=True)

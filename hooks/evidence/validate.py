@@ -14,7 +14,6 @@ from typing import Any
 
 from . import mdsafe, schema
 from .changes import read_changes
-from .effects import build_outcomes
 from .findings import Finding, Location, did_you_mean, error, warning
 from .load import JsonPath, YamlDoc
 from .model import (
@@ -22,8 +21,10 @@ from .model import (
     Claim,
     Corpus,
     Design,
+    Domain,
     Grade,
     Kind,
+    Outcome,
     Review,
     Study,
     Topic,
@@ -54,8 +55,8 @@ def build_review(doc: YamlDoc, out: Collector) -> Review | None:
     data = doc.data
     if problems or not isinstance(data, dict):
         return None
-    for section in ("grades", "verdicts", "designs", "kinds"):
-        _unique_ids(doc, section, data[section], out)
+    for section in ("grades", "verdicts", "designs", "kinds", "domains"):
+        _unique_ids(doc, section, data.get(section, []), out)
     grades = tuple(Grade(g["id"], g["label"], g["definition"], i) for i, g in enumerate(data["grades"]))
     grade_ids = [g.id for g in grades]
     for i, d in enumerate(data["designs"]):
@@ -66,6 +67,8 @@ def build_review(doc: YamlDoc, out: Collector) -> Review | None:
             out.error(
                 "E204", doc.loc(("kinds", i, "id")), "'studies' is reserved for study facts (content/studies/); choose another kind id"
             )
+        if k.get("map") and not data.get("domains"):
+            out.error("E204", doc.loc(("kinds", i, "map")), "the evidence map needs outcome domains: add a 'domains' list to claims.yaml")
     r = data["review"]
     return Review(
         title=r["title"],
@@ -79,9 +82,8 @@ def build_review(doc: YamlDoc, out: Collector) -> Review | None:
             Design(d["id"], d["label"], d["max_grade"], bool(d.get("preclinical")), d.get("counts", "participants"))
             for d in data["designs"]
         ),
-        kinds=tuple(
-            Kind(k["id"], k["label"], k["singular"], k["description"], effect_plots=bool(k.get("effect_plots"))) for k in data["kinds"]
-        ),
+        kinds=tuple(Kind(k["id"], k["label"], k["singular"], k["description"], bool(k.get("map"))) for k in data["kinds"]),
+        domains=tuple(Domain(d["id"], d["label"], d["description"]) for d in data.get("domains", [])),
     )
 
 
@@ -125,7 +127,11 @@ def build_studies(docs: Iterable[YamlDoc], review: Review | None, out: Collector
                 comparator=_opt(facts, "comparator"),
                 duration=_opt(facts, "duration"),
                 registration=_opt(facts, "registration"),
-                outcomes=build_outcomes(doc, key, facts.get("outcomes"), out.findings),
+                outcomes=tuple(
+                    Outcome(str(o["name"]), str(o["result"]))
+                    for o in _items(facts.get("outcomes"))
+                    if isinstance(o, dict) and "name" in o and "result" in o
+                ),
                 adverse_events=_opt(facts, "adverse_events"),
                 limitations=_opt(facts, "limitations"),
                 funding=_opt(facts, "funding"),
@@ -211,6 +217,7 @@ def _build_claim(doc: YamlDoc, path: JsonPath, raw: object, topic_id: str) -> Cl
         location=doc.loc((*path, "id")),
         direction=_opt(raw, "direction"),
         outcome=_opt(raw, "outcome"),
+        domain=_opt(raw, "domain"),
         see=tuple(s for s in _items(raw.get("see")) if isinstance(s, str)),
         asserted_by=_opt(raw, "asserted_by"),
         verdict=_opt(raw, "verdict"),
@@ -226,6 +233,8 @@ def cross_check(corpus: Corpus, docs: dict[str, YamlDoc], out: Collector) -> Non
     review = corpus.review
     grade_ids = [g.id for g in review.grades]
     verdict_ids = [v.id for v in review.verdicts]
+    domain_ids = [d.id for d in review.domains]
+    mapped = {k.id for k in review.kinds if k.map}
     keys = list(corpus.references)
     topic_ids = list(corpus.topic_by_id)
     for topic in corpus.topics:
@@ -242,6 +251,11 @@ def cross_check(corpus: Corpus, docs: dict[str, YamlDoc], out: Collector) -> Non
                 _unknown(out, "E402", doc.loc((*path, "grade")), "grade", claim.grade, grade_ids)
             if claim.verdict is not None and claim.verdict not in verdict_ids:
                 _unknown(out, "E402", doc.loc((*path, "verdict")), "verdict", claim.verdict, verdict_ids)
+            if claim.domain is not None and claim.domain not in domain_ids:
+                _unknown(out, "E402", doc.loc((*path, "domain")), "domain", claim.domain, domain_ids)
+            elif claim.domain is None and claim.verdict is None and topic.kind in mapped and domain_ids:
+                hint = f"add domain: one of {', '.join(domain_ids)}"
+                out.warning("W401", claim.location, f"claim '{claim.id}' has no domain, so the evidence map leaves it out; {hint}")
             if claim.asserted_by is not None and claim.asserted_by not in corpus.references:
                 _unknown(out, "E404", doc.loc((*path, "asserted_by")), "reference key", claim.asserted_by, keys)
             for j, ref in enumerate(claim.see):
