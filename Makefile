@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check test lint chromium clean
+.PHONY: serve build check test lint chromium bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,9 +34,14 @@ chromium:
 
 ## lint: ruff and mypy
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check hooks tests
-	$(VENV)/bin/ruff format --check hooks tests
+	$(VENV)/bin/ruff check hooks tests bench
+	$(VENV)/bin/ruff format --check hooks tests bench
 	$(VENV)/bin/mypy
+
+## bench: install, then time `evidence check` and the build against plain MkDocs at 100, 1,000 and
+## 10,000 claims; prints the table and writes bench/results.md (BENCH_ARGS="--sizes 1000/500 --repeat 5")
+bench: $(VENV)/.installed
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 ## test: install everything, then lint, check the review and run every test
 test: $(VENV)/.installed chromium lint check
