@@ -390,7 +390,7 @@ def test_crossref_to_a_missing_or_own_key_is_refused_too() -> None:
         assert [f.code for f in check_references(entries)[1]] == ["E312"]
 
 
-W303 = "write the text itself (é and the like are fine)"
+W303 = "write the text itself (é is fine)"
 W304 = "is shown exactly as written, dollar signs included; write the characters themselves (such as β or ≥), or \\$ for a dollar sign"
 LATEX_FINDINGS = [
     ("known accents and commands are fine", '  journal = {Sch{\\"o}n \\emph{x} 1--2 \\& 50\\%},\n', []),
@@ -420,3 +420,14 @@ def test_latex_that_cannot_be_shown_faithfully_is_located(body: str, expected: l
     assert syntax == []
     _, findings = check_references(entries)
     assert lines(findings) == expected
+
+
+def test_repeated_latex_problems_are_reported_once_per_field_and_counted() -> None:
+    """A field with thousands of unknown commands gives a handful of warnings, not thousands."""
+    many = "".join(f"\\x{c}{{}}" for c in "abcdefg")
+    entries, _ = parse_bibtex(entry(f"  note = {{\\foo{{x}} \\foo{{x}} \\foo{{x}}}},\n  journal = {{{many * 100}}},\n  pmid = {{1}},\n"), B)
+    findings = lines(check_references(entries)[1])
+    assert findings[0] == f"r.bib:4:11: W303 unknown LaTeX command \\foo (3 times) in the note of 'k': the page shows only 'x'; {W303}"
+    assert [f.split(": ", 1)[1][:4] for f in findings[1:]] == ["W303"] * 6
+    assert "(100 times)" in findings[1]
+    assert findings[-1] == "r.bib:5:3: W303 2 more LaTeX commands or formulas in the journal of 'k' cannot be shown as text"

@@ -10,6 +10,7 @@ Imports nothing of ours.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -100,8 +101,9 @@ class Decoded:
     unknown: tuple[Unknown, ...] = ()
 
 
+@functools.lru_cache(maxsize=4096)
 def to_text(value: str) -> Decoded:
-    """The field as a reader should see it, and what could not be converted."""
+    """The field as a reader should see it, and what could not be converted (cached: checks and pages ask alike)."""
     unknown = [Unknown(f"U+{ord(c):04X}", "", "character") for c in _PRIVATE_USE.findall(value)]
     text = _decode(_PRIVATE_USE.sub("", value), 0, unknown)
     return Decoded(_SPACE.sub(" ", text).strip(" "), tuple(unknown))

@@ -9,6 +9,7 @@ Web pages, registrations and labels (@misc, @online, @manual) need no DOI or PMI
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from pybtex.database import Person
@@ -32,6 +33,8 @@ URL_FIELDS = ("url", "howpublished_url")
 VERBATIM_FIELDS = ("doi", "pmid", "pmcid", "url", "urldate", "eprint", "isbn", "issn", "file", "unverified", "crossref", "xdata")
 """Fields that are identifiers or addresses, not LaTeX text."""
 INHERITING_FIELDS = ("crossref", "xdata")
+LATEX_REPORTS = 5
+"""At most this many distinct LaTeX problems are reported per field; the rest are counted."""
 LATEX_TROUBLE = re.compile("[\\\\$\ue000-\uf8ff]")
 
 
@@ -121,25 +124,33 @@ def _check_entry(entry: BibEntry, found: list[Finding]) -> Reference:
 
 
 def _check_latex(entry: BibEntry, found: list[Finding]) -> None:
-    """Commands the LaTeX conversion does not know, and math, which is shown as written."""
+    """Commands the LaTeX conversion does not know, and math, which is shown as written: each once per field."""
     for name, value in entry.fields.items():
         if name in VERBATIM_FIELDS or not LATEX_TROUBLE.search(value):
             continue
         what = f"the {name} of '{entry.key}'"
-        for item in to_text(value).unknown:
-            where = entry.locate(name, item.command.split()[0] if item.command.strip() else item.command)
+        counts = Counter(to_text(value).unknown)
+        for item, n in list(counts.items())[:LATEX_REPORTS]:
+            times = f" ({n} times)" if n > 1 else ""
             if item.kind == "character":
-                found.append(warning("W303", entry.field_location(name), f"private-use character {item.command} in {what} is left out"))
-            elif item.kind == "math":
+                msg = f"private-use character {item.command}{times} in {what} is left out"
+                found.append(warning("W303", entry.field_location(name), msg))
+                continue
+            where = entry.locate(name, item.command.split()[0] if item.command.strip() else item.command)
+            if item.kind == "math":
                 msg = (
-                    f"math {item.command} in {what} is shown exactly as written, dollar signs included; "
+                    f"math {item.command}{times} in {what} is shown exactly as written, dollar signs included; "
                     "write the characters themselves (such as β or ≥), or \\$ for a dollar sign"
                 )
                 found.append(warning("W304", where, msg))
             else:
                 shown = f"shows only '{item.shown}'" if item.shown else "leaves it out"
-                msg = f"unknown LaTeX command {item.command} in {what}: the page {shown}; write the text itself (é and the like are fine)"
+                msg = f"unknown LaTeX command {item.command}{times} in {what}: the page {shown}; write the text itself (é is fine)"
                 found.append(warning("W303", where, msg))
+        if len(counts) > LATEX_REPORTS:
+            rest = len(counts) - LATEX_REPORTS
+            msg = f"{rest} more LaTeX commands or formulas in {what} cannot be shown as text"
+            found.append(warning("W303", entry.field_location(name), msg))
 
 
 def _people(entry: BibEntry, found: list[Finding]) -> tuple[str, ...]:
