@@ -200,8 +200,8 @@ def test_golden_markdown_of_the_map_and_a_timeline(update_goldens: bool) -> None
 
 
 def test_map_markdown_escapes_labels_and_titles() -> None:
-    md = Renderer(corpus()).evidence_map("index.md")
-    header = md.splitlines()[2]
+    md = Renderer(corpus()).prose_page(f"{MAP_MARKER}\n", "index.md")
+    header = next(line for line in md.splitlines() if line.startswith("| Condition"))
     assert header.count("|") == 5, "a '|' in a label must not add a column"
     assert "Pain &#124; &#42;itch&#42; &#38; more" in header
     assert "[Alpha disease &#38; &#91;friends&#93; &#124; &#42;co&#42;](conditions/alpha-disease.md)" in md

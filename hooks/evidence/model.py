@@ -8,6 +8,7 @@ indexes (backlinks from references to claims, links between topics), built once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .findings import Location
 
@@ -47,6 +48,8 @@ class Kind:
     description: str
     map: bool = False
     """Topics of this kind are the rows of the evidence map."""
+    effect_plots: bool = False
+    """Topic pages of this kind draw forest plots of the effects of the studies they cite."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,9 +169,65 @@ class Topic:
 
 
 @dataclass(frozen=True, slots=True)
+class Arm:
+    """One arm's responders: `events` of `total` people."""
+
+    label: str
+    events: int
+    total: int
+
+
+MEASURES = {
+    "SMD": "standardised mean difference",
+    "MD": "mean difference",
+    "RD": "risk difference",
+    "RR": "risk ratio",
+    "OR": "odds ratio",
+    "HR": "hazard ratio",
+}
+RATIO_MEASURES = frozenset({"RR", "OR", "HR"})
+"""Measures whose line of no effect is 1 and whose scale is logarithmic."""
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One effect estimate with its confidence interval, copied from an outcome's result text.
+
+    Numbers are `Decimal`s so they keep the digits written (and shown) in the result text."""
+
+    measure: str
+    """SMD, MD, RR, OR, RD or HR."""
+    estimate: Decimal
+    low: Decimal
+    high: Decimal
+    level: Decimal
+    """Confidence level in percent, usually 95."""
+    comparison: str
+    """"A vs B": the difference or ratio is A relative to B."""
+    outcome: str
+    """What is plotted; effects with the same outcome, measure, unit and comparison share a plot."""
+    location: Location
+    unit: str | None = None
+    better: str | None = None
+    """"lower" or "higher": which values are better for patients, when that is known."""
+    arms: tuple[Arm, ...] = ()
+
+    @property
+    def is_ratio(self) -> bool:
+        return self.measure in RATIO_MEASURES
+
+    @property
+    def sides(self) -> tuple[str, str]:
+        """The two sides of the comparison: ("LDN", "placebo") for "LDN vs placebo"."""
+        first, _, second = self.comparison.partition(" vs ")
+        return first.strip(), second.strip()
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     name: str
     result: str
+    effect: Effect | None = None
 
 
 @dataclass(frozen=True, slots=True)

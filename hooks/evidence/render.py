@@ -7,6 +7,7 @@ value that is not already `Md`, so forgetting a filter can only over-escape, nev
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterable
@@ -16,11 +17,11 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
-from . import mdsafe, timeline
+from . import mdsafe, plots, timeline
 from .bibformat import ReferenceFormatter
 from .changes import changelog, topic_history
 from .citations import find_markers
-from .evidence_map import build_map, claim_groups, is_mapped, place_map
+from .evidence_map import build_map, claim_groups, place_map
 from .exports import Site
 from .jsonld import page_citation
 from .mdsafe import Md
@@ -58,6 +59,7 @@ class Renderer:
         self.site = site or Site()
         self.formatter = ReferenceFormatter()
         self.designs = {d.id: d for d in corpus.review.designs}
+        self._asserted_by: dict[str, list[Claim]] | None = None
         self.history = history or History()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
@@ -105,12 +107,13 @@ class Renderer:
             claims=claims,
             about=about,
             studies=[self._study_row(k, src) for k in cited if k in self.corpus.studies],
+            effects=self._effect_plots(topic, cited, src),
             bibliography=[
                 (numbering[k], self._link(src, reference_page(k)), self.formatter.plain(self.corpus.references[k])) for k in cited
             ],
             related=[self._topic_link(t, src) for t in self.corpus.linked_topics.get(topic.id, ())],
             best=self._best_grade(topic.claims),
-            timeline=self._timeline(topic, src, cited),
+            timeline=timeline.section(self.corpus, topic, cited, self.formatter.label, self._size, self.site, src),
             reviewed=topic.reviewed or self.corpus.review.last_reviewed,
             changes=[self._change_row(c) for c in changes[:HISTORY_LIMIT]],
             more=len(changes) - HISTORY_LIMIT,
@@ -123,13 +126,13 @@ class Renderer:
         rows = [
             (self._topic_link(t.id, src), len(t.claims), self._best_grade(t.claims), t.summary) for t in self.corpus.topics_of_kind(kind_id)
         ]
-        return self._render("kind_index.md.j2", src, kind=self.corpus.review.kind(kind_id), rows=rows, map=self.evidence_map(src, kind_id))
+        return self._render("kind_index.md.j2", src, kind=self.corpus.review.kind(kind_id), rows=rows, map=build_map(self.corpus, kind_id))
 
     def reference(self, key: str) -> str:
         src = reference_page(key)
         ref = self.corpus.references[key]
         citing = self.corpus.claims_citing.get(key, ())
-        asserted = [c for c in self.corpus.claims if c.asserted_by == key]
+        asserted = self._asserted().get(key, ())
         return self._render(
             "reference.md.j2",
             src,
@@ -161,11 +164,7 @@ class Renderer:
 
     def claims_index(self) -> str:
         src = CLAIMS_PAGE
-        groups = [
-            (self._topic_link(t.id, src), [(g, [self._backlink(c, src) for c in g.claims]) for g in claim_groups(self.corpus, t)])
-            for t in self.corpus.topics
-            if t.claims
-        ]
+        groups = [(self._topic_link(t.id, src), claim_groups(self.corpus, t)) for t in self.corpus.topics if t.claims]
         counts = {g.id: 0 for g in self.corpus.review.grades}
         for claim in self.corpus.claims:
             counts[claim.grade] = counts.get(claim.grade, 0) + 1
@@ -218,7 +217,7 @@ class Renderer:
         The page's own Markdown is the author's; only the markers are replaced (outside code)."""
         markers = list(find_markers(markdown))
         if not markers:
-            return place_map(markdown, lambda: self.evidence_map(src))
+            return place_map(markdown, lambda: self._map(src))
         numbering: dict[str, int] = {}
         out: list[str] = []
         pos = 0
@@ -231,22 +230,10 @@ class Renderer:
             f"{n}. [{mdsafe.text(self.formatter.plain(self.corpus.references[k]))}]({self._link(src, reference_page(k))})"
             for k, n in numbering.items()
         )
-        return place_map("".join(out).rstrip() + "\n\n## References { #references }\n\n" + listing + "\n", lambda: self.evidence_map(src))
+        return place_map("".join(out).rstrip() + "\n\n## References { #references }\n\n" + listing + "\n", lambda: self._map(src))
 
-    def evidence_map(self, src: str, kind: str | None = None) -> Md:
-        view = build_map(self.corpus, kind)
-        return Md(self._render("evidence_map.md.j2", src, map=view, claims_page=CLAIMS_PAGE, page=topic_page).rstrip() if view else "")
-
-    def _timeline(self, topic: Topic, src: str, keys: list[str]) -> dict[str, object] | None:
-        if not is_mapped(self.corpus, topic) or not keys:
-            return None
-        page, own = self.site.path(src), {c.key for claim in topic.claims for c in claim.cites}
-        href = lambda k: self.site.href(self.site.reference(k), page)  # noqa: E731
-        entries = timeline.entries(self.corpus, [k for k in keys if k in own], self.formatter.label, href, self._size)
-        title = f"Studies cited on {topic.title}, by year and design"
-        plot = timeline.draw(entries, self.corpus.review.designs, f"timeline-{topic.slug}", title)
-        rows = [(e, self._link(src, reference_page(e.key))) for e in timeline.table_order(entries)]
-        return {"svg": Md(plot) if plot else None, "rows": rows}
+    def _map(self, src: str) -> Md:
+        return Md(self._render("evidence_map.md.j2", src, map=build_map(self.corpus)).rstrip())
 
     def _claim_view(self, claim: Claim, src: str, numbering: dict[str, int]) -> dict[str, object]:
         cites = Md("".join(self.cite(src, c.key, c.locator, numbering, claim.grade) for c in claim.cites))
@@ -306,6 +293,15 @@ class Renderer:
         topics = self.corpus.topic_by_id
         return Md(", ".join(f"[{mdsafe.text(topics[t].title)}]({self._link(src, topic_page(t))}#change-history)" for t in topic_ids))
 
+    def _asserted(self) -> dict[str, list[Claim]]:
+        """Claims by the popular source that asserts them, indexed on first use."""
+        if self._asserted_by is None:
+            self._asserted_by = {}
+            for claim in self.corpus.claims:
+                if claim.asserted_by is not None:
+                    self._asserted_by.setdefault(claim.asserted_by, []).append(claim)
+        return self._asserted_by
+
     def _study_row(self, key: str, src: str) -> dict[str, object]:
         return {
             "href": self._link(src, reference_page(key)),
@@ -314,6 +310,17 @@ class Renderer:
             "design": self._design_label(key),
             "size": self._size(key),
         }
+
+    def _effect_plots(self, topic: Topic, cited: list[str], src: str) -> list[dict[str, object]]:
+        """Forest plots of the effects reported by the works this topic's own claims cite, for kinds that show them."""
+        if not self.corpus.review.kind(topic.kind).effect_plots:
+            return []
+        rows = plots.rows(self.corpus, topic, cited, lambda key: self.formatter.label(self.corpus.references[key]), self._size)
+        hrefs = {key: self._link(src, reference_page(key)) for key in cited}
+        return [
+            {"plot": p, "figure": Md(plots.draw(p, f"forest-{i}")), "table": plots.table(p), "hrefs": hrefs}
+            for i, p in enumerate(plots.group(rows), 1)
+        ]
 
     def _backlink(self, claim: Claim, src: str) -> dict[str, object]:
         topic = self.corpus.topic_by_id[claim.topic]
@@ -346,8 +353,24 @@ class Renderer:
 
     @staticmethod
     def _link(src: str, target: str) -> Md:
-        rel = posixpath.relpath(target, posixpath.dirname(src) or ".")
-        return Md(quote(rel, safe="/.-_~#:+"))
+        return _relative_link(posixpath.dirname(src), target)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative_link(folder: str, target: str) -> Md:
+    """`target` relative to `folder` (both inside docs/), quoted for a Markdown link.
+
+    Pages link thousands of times; `posixpath.relpath` asks the OS for the working directory
+    on each call, so normalised paths are compared here and anything else is left to it."""
+    here, there = folder.split("/") if folder else [], target.split("/")
+    if {"", ".", ".."} & {*here, *there}:
+        rel = posixpath.relpath(target, folder or ".")
+    else:
+        common = 0
+        while common < min(len(here), len(there)) and here[common] == there[common]:
+            common += 1
+        rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    return Md(quote(rel, safe="/.-_~#:+"))
 
 
 def _fill_holes(text: str, links: list[Md]) -> str:

@@ -16,7 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import svg
-from .model import Corpus, Design, Reference
+from .exports import Site
+from .mdsafe import Md
+from .model import Corpus, Design, Reference, Topic
 
 N_CAP = 400
 """Participants at which circles stop growing."""
@@ -72,6 +74,28 @@ def entries(
             design = designs.get(study.design) if study else None
             out.append(Entry(key, label(ref), href(key), publication_year(ref), design, study.n if study else None, size(key)))
     return out
+
+
+def section(
+    corpus: Corpus,
+    topic: Topic,
+    keys: Sequence[str],
+    label: Callable[[Reference], str],
+    size: Callable[[str], str | None],
+    site: Site,
+    src: str,
+) -> dict[str, object] | None:
+    """The timeline of the page at `src` for a topic whose kind has `map: true`: the works its
+    own claims cite (`keys` gives their order), the plot, and the rows of the table beside it."""
+    if not any(k.id == topic.kind and k.map for k in corpus.review.kinds):
+        return None
+    own = {c.key for claim in topic.claims for c in claim.cites}
+    page = site.path(src)
+    found = entries(corpus, [k for k in keys if k in own], label, lambda k: site.href(site.reference(k), page), size)
+    if not found:
+        return None
+    plot = draw(found, corpus.review.designs, f"timeline-{topic.slug}", f"Studies cited on {topic.title}, by year and design")
+    return {"svg": Md(plot) if plot else None, "rows": table_order(found)}
 
 
 def table_order(entries: Sequence[Entry]) -> list[Entry]:

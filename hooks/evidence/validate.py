@@ -14,6 +14,7 @@ from typing import Any
 
 from . import mdsafe, schema
 from .changes import read_changes
+from .effects import build_outcomes
 from .findings import Finding, Location, did_you_mean, error, warning
 from .load import JsonPath, YamlDoc
 from .model import (
@@ -24,7 +25,6 @@ from .model import (
     Domain,
     Grade,
     Kind,
-    Outcome,
     Review,
     Study,
     Topic,
@@ -82,7 +82,10 @@ def build_review(doc: YamlDoc, out: Collector) -> Review | None:
             Design(d["id"], d["label"], d["max_grade"], bool(d.get("preclinical")), d.get("counts", "participants"))
             for d in data["designs"]
         ),
-        kinds=tuple(Kind(k["id"], k["label"], k["singular"], k["description"], bool(k.get("map"))) for k in data["kinds"]),
+        kinds=tuple(
+            Kind(k["id"], k["label"], k["singular"], k["description"], bool(k.get("map")), effect_plots=bool(k.get("effect_plots")))
+            for k in data["kinds"]
+        ),
         domains=tuple(Domain(d["id"], d["label"], d["description"]) for d in data.get("domains", [])),
     )
 
@@ -127,11 +130,7 @@ def build_studies(docs: Iterable[YamlDoc], review: Review | None, out: Collector
                 comparator=_opt(facts, "comparator"),
                 duration=_opt(facts, "duration"),
                 registration=_opt(facts, "registration"),
-                outcomes=tuple(
-                    Outcome(str(o["name"]), str(o["result"]))
-                    for o in _items(facts.get("outcomes"))
-                    if isinstance(o, dict) and "name" in o and "result" in o
-                ),
+                outcomes=build_outcomes(doc, key, facts.get("outcomes"), out.findings),
                 adverse_events=_opt(facts, "adverse_events"),
                 limitations=_opt(facts, "limitations"),
                 funding=_opt(facts, "funding"),
