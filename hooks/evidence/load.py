@@ -36,6 +36,7 @@ if yaml.__with_libyaml__:
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _NULL = {"", "~", "null", "Null", "NULL"}
+_NUMBER_START = frozenset("+-.0123456789")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
@@ -130,6 +131,9 @@ class _Builder:
 
     def feed(self, event: yaml.Event) -> bool:
         """Take one event; False stops the parse (a second document, or nesting too deep)."""
+        if type(event) is yaml.ScalarEvent and not self.skip:  # most events: checked first
+            self._scalar(event)
+            return True
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
@@ -186,10 +190,12 @@ class _Builder:
         top.container = _Discard(top.container)  # type: ignore[assignment]
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
-        where = _mark(self.path, event.start_mark)
-        self._check_props(event, where)
-        if self._expecting_key():
-            top = self.stack[-1]
+        mark = event.start_mark
+        where = Location(self.path, mark.line + 1, mark.column + 1)
+        if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+            self._check_props(event, where)
+        top = self.stack[-1] if self.stack else None
+        if top is not None and top.pending is None and isinstance(top.container, dict):
             key = event.value
             first = top.seen.get(key)
             if first is not None:
@@ -257,6 +263,8 @@ def _resolve(text: str) -> tuple[object, str | None]:
         return None, text
     if text in _BOOL:
         return _BOOL[text], text
+    if text[0] not in _NUMBER_START:  # most text: neither pattern below can match
+        return text, None
     if _INT.match(text):
         return int(text), text
     if _FLOAT.match(text) and any(c.isdigit() for c in text):
