@@ -16,6 +16,7 @@ from evidence import bibformat
 from evidence.bibfile import parse_bibtex
 from evidence.bibformat import ReferenceFormatter
 from evidence.latex import Unknown, sort_text, to_text
+from evidence.model import Reference
 from evidence.references import check_references
 
 NBSP = "\u00a0"
@@ -101,37 +102,37 @@ BIB = r"""@article{k,
 """
 
 
-def formatted(bib: str) -> tuple[ReferenceFormatter, dict[str, object]]:
+def formatted(bib: str) -> tuple[ReferenceFormatter, dict[str, Reference]]:
     entries, problems = parse_bibtex(bib, "r.bib")
     assert problems == []
     refs, _ = check_references(entries)
-    return ReferenceFormatter(), dict(refs)
+    return ReferenceFormatter(), refs
 
 
 def test_citation_label_and_sort_key_are_unicode() -> None:
     fmt, refs = formatted(BIB)
     ref = refs["k"]
-    assert fmt.plain(ref) == (  # type: ignore[arg-type]
+    assert fmt.plain(ref) == (
         f"Jürgen Schön, Anna Müller, and Bo Åberg. Café — naïve å ß 1–2 a{NBSP}b in vivo DNA “q” & x. Acta Med Ørebro, 3:1–10, 2020."
     )
-    assert fmt.label(ref) == "Schön et al. 2020"  # type: ignore[arg-type]
-    assert fmt.sort_key(ref) == ("schon", "2020")  # type: ignore[arg-type]
+    assert fmt.label(ref) == "Schön et al. 2020"
+    assert fmt.sort_key(ref) == ("schon", "2020")
 
 
 def test_braced_corporate_author_stays_whole_in_the_label() -> None:
     fmt, refs = formatted("@misc{k, author = {{World Health {\\O}rganization}}, title = {T}, year = {2021}}\n")
-    assert fmt.label(refs["k"]) == "World Health Ørganization 2021"  # type: ignore[arg-type]
+    assert fmt.label(refs["k"]) == "World Health Ørganization 2021"
 
 
 def test_label_without_authors_uses_the_decoded_title() -> None:
-    fmt, refs = formatted("@misc{k, title = {{\\\"U}ber \\emph{alles}}, year = {2021}}\n")
-    assert fmt.label(refs["k"]) == "Über alles 2021"  # type: ignore[arg-type]
-    assert fmt.sort_key(refs["k"]) == ("uber alles", "2021")  # type: ignore[arg-type]
+    fmt, refs = formatted('@misc{k, title = {{\\"U}ber \\emph{alles}}, year = {2021}}\n')
+    assert fmt.label(refs["k"]) == "Über alles 2021"
+    assert fmt.sort_key(refs["k"]) == ("uber alles", "2021")
 
 
 def test_literal_specials_survive_pybtex_formatting() -> None:
     fmt, refs = formatted("@misc{k, title = {50\\% of {\\{x\\}} cost \\$5, $x^2$, a\\textasciitilde b -{}- ,{},}, year = {2021}}\n")
-    assert fmt.plain(refs["k"]) == "50% of {x} cost $5, $x^2$, a~b -- ,,. 2021."  # type: ignore[arg-type]
+    assert fmt.plain(refs["k"]) == "50% of {x} cost $5, $x^2$, a~b -- ,,. 2021."
 
 
 @settings(max_examples=300, deadline=None)
@@ -150,7 +151,9 @@ def test_accented_reference_builds_as_unicode(site_copy: Callable[[str], Path], 
     bib = root / "references.bib"
     text = bib.read_text("utf-8")
     text = text.replace("author = {Doe, Jane and Smith, John}", 'author = {Sch{\\"o}n, J{\\"u}rgen and Smith, John}')
-    text = text.replace("title = {A randomised trial of the drug}", "title = {A randomised trial of the drug in {\\O}rebro --- \\emph{in vivo}}")
+    text = text.replace(
+        "title = {A randomised trial of the drug}", "title = {A randomised trial of the drug in {\\O}rebro --- \\emph{in vivo}}"
+    )
     bib.write_text(text, "utf-8")
     result = build(root)
     assert result.ok, result.messages
