@@ -200,7 +200,7 @@ class _Scan:
     def unread_text(self) -> None:
         """Text between entries that looks like an entry without its '@', or like a field."""
         for a, b, before in self.gaps:
-            if self._tainted(before.start if before else a, b):
+            if b - a < 3 or self._tainted(before.start if before else a, b):
                 continue
             first_entry = b
             for m in _NO_AT.finditer(self.text, a, b):
@@ -227,6 +227,8 @@ class _Scan:
 
     def swallowed_entries(self, cmd: _Command, key: str) -> None:
         """A line starting with '@type{' inside an entry: the entry before it was never closed."""
+        if self.text.find("@", cmd.start + 1, cmd.end) < 0:
+            return
         line = self.lines.at(cmd.start)[0]
         for m in _ENTRY_START.finditer(self.text, cmd.start + 1, cmd.end):
             if _OPENING.match(self.text, m.end()):
@@ -239,7 +241,7 @@ class _Scan:
     def swallowed_fields(self, entry: BibEntry) -> None:
         """A value that runs on into 'name = ...': a closing brace came too late."""
         for name, value in entry.fields.items():
-            m = _SWALLOWED_FIELD.search(value)
+            m = _SWALLOWED_FIELD.search(value) if "=" in value else None
             if m:
                 msg = (
                     f"the {name} of '{entry.key}' runs on into '{m.group(1)} = …', which looks like another field: "
