@@ -266,6 +266,16 @@ LOST = [
         [f"r.bib:3:3: E314 entry 'hid' {E314_COMMENT}"],
     ),
     (
+        "entries after an unclosed @comment",
+        "@comment{ never closed\n@misc{a, title={T}}\n@misc{b, title={U}}\n",
+        [],
+        [
+            f"r.bib:{n}:1: E314 entry '{k}' lies inside the @comment that starts at line 1 and is never closed: BibTeX reads it "
+            "but other tools skip it, so it is left out; move it out of the @comment to use it, or delete it"
+            for n, k in ((2, "a"), (3, "b"))
+        ],
+    ),
+    (
         "entry without @ inside @comment",
         "@comment{ article{x, title={T}} }\n" + OK,
         ["ok"],

@@ -166,11 +166,15 @@ class _Scan:
         self.gaps.append((pos, len(text), before))
         self.comments: list[tuple[int, int]] = []
         self.bodies: list[int] = []
+        self.unclosed: set[int] = set()
         for a, b, _ in self.gaps:
             for m in _COMMENT.finditer(text, a, b):
                 if not self.comments or m.start() >= self.comments[-1][1]:
-                    self.comments.append((m.start(), _closing(text, m.end() - 1)))
+                    end = _closing(text, m.end() - 1)
+                    self.comments.append((m.start(), end if end >= 0 else len(text)))
                     self.bodies.append(m.end())
+                    if end < 0:
+                        self.unclosed.add(m.start())
 
     def hidden_entries(self) -> set[int]:
         """Entries inside @comment or after '%' on their line: reported, and left out."""
@@ -181,8 +185,9 @@ class _Scan:
             comment = self._comment_around(cmd.start)
             line_start = self.text.rfind("\n", 0, cmd.start) + 1
             if comment is not None:
+                never = " and is never closed" if comment in self.unclosed else ""
                 msg = (
-                    f"{what} lies inside the @comment that starts at line {self.lines.at(comment)[0]}: BibTeX reads it "
+                    f"{what} lies inside the @comment that starts at line {self.lines.at(comment)[0]}{never}: BibTeX reads it "
                     "but other tools skip it, so it is left out; move it out of the @comment to use it, or delete it"
                 )
                 self._report("E314", cmd.start, msg)
@@ -265,7 +270,7 @@ class _Scan:
 
 
 def _closing(text: str, i: int) -> int:
-    """The offset after the bracket that closes the one at text[i], or the end of the text."""
+    """The offset after the bracket that closes the one at text[i], or -1 if it is never closed."""
     opening = text[i]
     closing = "}" if opening == "{" else ")"
     depth = 0
@@ -273,7 +278,7 @@ def _closing(text: str, i: int) -> int:
         depth += 1 if m.group() == opening else -1
         if depth == 0:
             return m.end()
-    return len(text)
+    return -1
 
 
 def _collect_fields(
