@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build check test lint chromium bench clean
+.PHONY: serve build check test lint chromium vnu bench clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -32,6 +32,26 @@ chromium:
 	    echo "Browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
 	  fi; }
 
+## vnu: the Nu Html Checker (npm's vnu-jar, pinned in package.json) and Debian's Java to run it
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR)
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "HTML validation needs Java: sudo apt-get install default-jre-headless" >&2; exit 1; \
+	  fi; }
+
+$(VNU_JAR): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else \
+	    echo "HTML validation needs npm to fetch vnu.jar: sudo apt-get install npm" >&2; exit 1; \
+	  fi; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
 ## lint: ruff and mypy
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check hooks tests bench
@@ -44,8 +64,8 @@ bench: $(VENV)/.installed
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 ## test: install everything, then lint, check the review and run every test
-test: $(VENV)/.installed chromium lint check
+test: $(VENV)/.installed chromium vnu lint check
 	$(VENV)/bin/pytest
 
 clean:
-	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) site node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -83,3 +83,11 @@ def build_site(root: Path, site_dir: Path) -> BuildResult:
 def build(tmp_path: Path) -> Callable[[Path], BuildResult]:
     counter = iter(range(1000))
     return lambda root: build_site(root, tmp_path / f"site{next(counter)}")
+
+
+@pytest.fixture(scope="session")
+def built_review(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The review in this repository, built strictly once per test session (site integrity checks)."""
+    result = build_site(REPO, tmp_path_factory.mktemp("built-review") / "site")
+    assert result.ok, result.messages
+    return result
