@@ -13,6 +13,7 @@ private-use characters through its formatting and restored after.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pybtex.backends.plaintext import Backend as PlainTextBackend
@@ -54,7 +55,7 @@ class ReferenceFormatter:
     """Formats each reference once: full citation, short label and sort key."""
 
     def __init__(self) -> None:
-        self.style = TitleKeepingStyle()
+        self.style = _unsrt()
         self._plain: dict[str, str] = {}
         self._label: dict[str, str] = {}
 
@@ -136,6 +137,13 @@ class ReferenceFormatter:
         fields = (ref.get("title"), ref.get("journal") or ref.get("howpublished"), ref.get("year"))
         parts = [", ".join(self._surnames(ref)), *(_clean(v) for v in fields if v)]
         return ". ".join(p for p in parts if p) + "."
+
+
+@functools.cache
+def _unsrt() -> TitleKeepingStyle:
+    """One style per process: pybtex looks its name, label and sorting styles up in the installed
+    packages' metadata each time a style is made, which a `mkdocs serve` rebuild need not repeat."""
+    return TitleKeepingStyle()
 
 
 def _clean(value: str) -> str:

@@ -191,7 +191,7 @@ class _Builder:
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         mark = event.start_mark
-        where = Location(self.path, mark.line + 1, mark.column + 1)
+        where = Location(self.path, mark.line + 1, mark.column + 1) if mark is not None else Location(self.path)
         if event.anchor is not None or (event.tag is not None and event.tag != "!"):
             self._check_props(event, where)
         top = self.stack[-1] if self.stack else None

@@ -50,6 +50,7 @@ _DEF_HINTS = {
 }
 
 
+@cache
 def schema_text(name: str) -> str:
     return resources.files(__package__).joinpath("schema", f"{name}.schema.json").read_text("utf-8")
 
