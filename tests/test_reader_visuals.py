@@ -2,7 +2,8 @@
 
 The review itself is built once (strict) and served. A map cell on the home page leads to exactly
 its claims; the map fits a 375 px phone without widening the page; a timeline is an image with an
-accessible name, its table beside it, and marks that open the reference pages, in both palettes.
+accessible name (a named group, since its marks are links), its table beside it, and marks that
+open the reference pages from the mouse and the keyboard, in both palettes.
 `pytest tests/test_reader_visuals.py --update-goldens` rewrites the README screenshots.
 """
 
@@ -147,13 +148,13 @@ TIMELINE = """() => {
 }"""
 
 
-def test_timeline_is_an_image_with_a_name_and_a_table_beside_it(browser: object, review_url: str) -> None:
+def test_timeline_is_a_named_drawing_with_a_table_beside_it(browser: object, review_url: str) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.goto(review_url + TIMELINE_PAGE)
     plot = page.evaluate(TIMELINE)
-    assert plot["role"] == "img" and plot["width"] > 300 and plot["height"] > 100
+    assert plot["role"] == "group" and plot["width"] > 300 and plot["height"] > 100
     assert plot["name"] == "Studies cited on Multiple sclerosis, by year and design"
-    assert page.get_by_role("img", name=plot["name"], exact=True).count() == 1
+    assert page.get_by_role("group", name=plot["name"], exact=True).count() == 1
     assert plot["tag"] == "DETAILS"
     dated = [study for year, study in plot["rows"] if year != "year not verified"]
     undated = [study for year, study in plot["rows"] if year == "year not verified"]
@@ -175,6 +176,14 @@ def test_a_timeline_mark_opens_its_reference_page(browser: object, review_url: s
     mark.locator(".ev-timeline__mark").click()
     page.wait_for_url("**/references/*/")
     assert page.locator("h1").inner_text().startswith(label.rsplit(" ", 1)[0])
+    page.go_back()
+    last = page.locator("a.ev-timeline__study").last
+    last.focus()
+    assert page.evaluate("document.activeElement.classList.contains('ev-timeline__study')")
+    target = last.get_attribute("href") or ""
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/references/*/")
+    assert page.url.endswith(target.replace("../", ""))
     page.close()
 
 

@@ -61,6 +61,11 @@ def test_svg_is_an_image_named_by_its_title_and_description() -> None:
     assert '<title id="t-title">Title</title><desc id="t-desc">Desc</desc>' in doc
 
 
+def test_a_plot_of_links_is_a_named_group() -> None:
+    attrs = dict(parse(svg.Svg("t", 10, 5, title="Title", role="group").render()).attrs)
+    assert attrs["role"] == "group" and attrs["aria-labelledby"] == "t-title"
+
+
 def test_without_description_no_describedby() -> None:
     assert "aria-describedby" not in svg.Svg("t", 1, 1, title="x").render()
 

@@ -83,8 +83,10 @@ def test_rows_follow_the_design_scale_and_unverified_years_are_left_off() -> Non
     doc = parse(timeline.draw(entries, DESIGNS, "t", "Title") or "")
     assert [t for t in doc.texts if t in {d.label for d in DESIGNS}] == ["Meta-analysis", "Randomised controlled trial", "Case series"]
     assert "Nodate None" not in doc.texts
-    hrefs = [a["href"] for tag, a in doc.elements if tag == "a"]
-    assert sorted(hrefs) == ["../../references/meta/", "../../references/series/", "../../references/trial/"]
+    links = [a for tag, a in doc.elements if tag == "a"]
+    assert sorted(a["href"] or "" for a in links) == ["../../references/meta/", "../../references/series/", "../../references/trial/"]
+    assert not any("tabindex" in a for a in links), "marks are real links, reachable from the keyboard"
+    assert doc.elements[0][1]["role"] == "group", "an image's content would hide its links from assistive technology"
     reviews = [tag for tag, a in doc.elements if "ev-timeline__mark--review" in (a.get("class") or "")]
     assert reviews == ["polygon"], "a meta-analysis counts studies, so it is a fixed-size diamond"
     markup = timeline.draw(entries, DESIGNS, "t", "Title") or ""
@@ -154,7 +156,7 @@ def test_strict_build_links_every_mark_to_its_reference_page(
     assert result.ok, result.messages
     page_dir = result.site / "conditions" / "alpha-disease"
     html = (page_dir / "index.html").read_text("utf-8")
-    svg = re.search(r'<svg [^>]*role="img"[^>]*>.*?</svg>', html, re.S)
+    svg = re.search(r'<svg [^>]*role="group"[^>]*>.*?</svg>', html, re.S)
     assert svg is not None
     hrefs = re.findall(r'<a href="([^"]+)" class="ev-timeline__study"', svg.group(0))
     assert len(hrefs) == 4, "the work whose year is not verified is left off"

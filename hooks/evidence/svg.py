@@ -92,6 +92,8 @@ class Svg:
 
     `id` must be unique on the page; the title and description get `{id}-title`/`{id}-desc`.
     The drawing scales with its container (viewBox, width 100%) and keeps its aspect ratio.
+    A plot whose marks are links takes `role="group"`: an image's content is presentational,
+    so links inside it would be hidden from assistive technology yet still reachable.
     """
 
     id: str
@@ -101,6 +103,7 @@ class Svg:
     desc: str = ""
     children: tuple[Node, ...] = ()
     css_class: str | None = None
+    role: str = "img"
 
     def render(self) -> str:
         if not _ID.match(self.id):
@@ -119,7 +122,7 @@ class Svg:
                 "class": self.css_class,
                 "viewBox": f"0 0 {num(self.width)} {num(self.height)}",
                 "width": "100%",
-                "role": "img",
+                "role": self.role,
                 "aria-labelledby": labelled,
                 "aria-describedby": described,
             },

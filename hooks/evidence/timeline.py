@@ -5,7 +5,9 @@ age and the weight of the evidence show at a glance. A circle's area grows with 
 reviews count studies rather than people and are drawn as fixed-size diamonds. A work whose
 year is declared unverified, or that has no study facts, is never placed by guesswork: it is
 left off the plot and listed in the text alternative. Labels are packed into lanes so they never
-overlap. Pure: entries in, SVG text out, every value escaped by `svg`.
+overlap. The marks link to the reference pages, so the plot is a named `group`, not an `img`
+(whose content assistive technology ignores); the table beside it lists the same works.
+Pure: entries in, SVG text out, every value escaped by `svg`.
 """
 
 from __future__ import annotations
@@ -143,6 +145,7 @@ def draw(entries: Sequence[Entry], designs: Sequence[Design], plot_id: str, titl
         desc=_describe(entries, placed, rows, lo, hi),
         children=(*body, *marks),
         css_class="ev-timeline__plot",
+        role="group",
     ).render()
 
 
@@ -196,11 +199,7 @@ def _mark(entry: Entry, x: float, y: float, on_left: bool) -> svg.Element:
         {"class": "ev-timeline__label", "text-anchor": "end" if on_left else None},
     )
     tip = ", ".join(p for p in (entry.label, entry.design.label if entry.design else None, entry.size) if p)
-    # role="img" makes the plot one image for assistive technology, so its links stay out of the
-    # tab order; the table beside it carries the same links for keyboard and screen-reader users.
-    return svg.element(
-        "a", {"href": entry.href, "class": "ev-timeline__study", "tabindex": "-1"}, svg.element("title", None, tip), shape, label
-    )
+    return svg.element("a", {"href": entry.href, "class": "ev-timeline__study"}, svg.element("title", None, tip), shape, label)
 
 
 def _ticks(lo: int, hi: int) -> list[int]:
