@@ -441,3 +441,14 @@ def test_repeated_latex_problems_are_reported_once_per_field_and_counted() -> No
     assert [f.split(": ", 1)[1][:4] for f in findings[1:]] == ["W303"] * 6
     assert "(100 times)" in findings[1]
     assert findings[-1] == "r.bib:5:3: W303 2 more LaTeX commands or formulas in the journal of 'k' cannot be shown as text"
+
+
+def test_overlong_field_is_refused_and_cut() -> None:
+    title = "word " * 2000
+    entries, problems = parse_bibtex("@misc{big,\n  title = {" + title + "},\n  year = {2020},\n}\n", "r.bib")
+    assert problems == []
+    refs, found = check_references(entries)
+    assert [f.text() for f in found] == [
+        "r.bib:2:3: E316 the title of 'big' is 9,999 characters; a field may hold at most 5,000: shorten it"
+    ]
+    assert len(refs["big"].fields["title"]) == 5000

@@ -33,6 +33,9 @@ URL_FIELDS = ("url", "howpublished_url")
 VERBATIM_FIELDS = ("doi", "pmid", "pmcid", "url", "urldate", "eprint", "isbn", "issn", "file", "unverified", "crossref", "xdata")
 """Fields that are identifiers or addresses, not LaTeX text."""
 INHERITING_FIELDS = ("crossref", "xdata")
+MAX_FIELD_CHARS = 5000
+"""Longest field value accepted: titles and author lists are far shorter, and formatting costs
+grow with length (pybtex takes about 25 µs a character)."""
 LATEX_REPORTS = 5
 """At most this many distinct LaTeX problems are reported per field; the rest are counted."""
 LATEX_TROUBLE = re.compile("[\\\\$\ue000-\uf8ff]")
@@ -53,6 +56,11 @@ def check_references(entries: Iterable[BibEntry]) -> tuple[dict[str, Reference],
 def _check_entry(entry: BibEntry, found: list[Finding]) -> Reference:
     f = entry.fields
     key = entry.key
+    for name, value in list(f.items()):
+        if len(value) > MAX_FIELD_CHARS:
+            msg = f"the {name} of '{key}' is {len(value):,} characters; a field may hold at most {MAX_FIELD_CHARS:,}: shorten it"
+            found.append(error("E316", entry.field_location(name), msg))
+            f = {**f, name: value[:MAX_FIELD_CHARS]}
     unverified = tuple(u.strip().lower() for u in f.get("unverified", "").split(",") if u.strip())
     for name in unverified:
         if name not in UNVERIFIABLE:
