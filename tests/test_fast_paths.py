@@ -23,13 +23,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.richtext import String, Text
 
-from evidence import bibformat, schema
+from evidence import bibformat, mdsafe, schema
 from evidence.bibfile import parse_bibtex
 from evidence.findings import Location
 from evidence.load import load_yaml
 from evidence.model import Reference
 from evidence.references import check_references
-from evidence.render import _relative_link
+from evidence.render import _PLAIN_TEXT, _relative_link
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -210,3 +210,21 @@ def test_a_clean_check_never_imports_jsonschema() -> None:
     code = "import sys; from evidence.cli import main; rc = main(['check', sys.argv[1]]); print(rc, 'jsonschema' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "0 False"
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from([*"aZ09 ,.:;()'/?-_*#!<>&`\\[]{}|~^$\t\n\u200b"]), max_size=12))
+def test_plain_text_is_what_escaping_leaves_unchanged(value: str) -> None:
+    if _PLAIN_TEXT.match(value):
+        assert mdsafe.text(value) == value
+
+
+def test_every_character_the_plain_pattern_allows_is_left_alone_by_escaping() -> None:
+    for c in map(chr, range(0x3000)):
+        for value in (f"a{c}b", f"a{c}", f"a {c}", f"{c}a", f"a{c}{c}b"):
+            if _PLAIN_TEXT.match(value):
+                assert mdsafe.text(value) == value, repr(value)
+
+
+def test_common_values_skip_escaping() -> None:
+    assert all(_PLAIN_TEXT.match(v) for v in ("Randomised controlled trial", "Smith et al. 2011", "Low", "Crohn's disease"))

@@ -103,12 +103,11 @@ class ReferenceFormatter:
             if name.lower() == "others":
                 continue
             try:
-                person = Person(name)
+                parts = _name_parts(name)
             except PybtexError:
                 out.append(_clean(name))
                 continue
-            last = " ".join(person.last_names) or " ".join(person.first_names)
-            out.append(_clean(last))
+            out.append(_clean(" ".join(parts[3]) or " ".join(parts[0])))
         return out
 
     def _format(self, ref: Reference) -> str:
@@ -201,11 +200,18 @@ def _article(kind: str, fields: dict[str, str], people: list[Person]) -> str | N
 
 def _person(name: str) -> Person:
     """The name split as BibTeX does (braces still protect), then each part read as Unicode and shielded."""
-    parsed = Person(name)
     person = Person()
-    for part in _NAME_PARTS:
-        setattr(person, part, [_shield(_clean(p)) for p in getattr(parsed, part)])
+    for part, words in zip(_NAME_PARTS, _name_parts(name), strict=True):
+        setattr(person, part, [_shield(_clean(p)) for p in words])
     return person
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _name_parts(name: str) -> tuple[tuple[str, ...], ...]:
+    """`name` split by pybtex into first, middle, prelast, last and lineage words, once per process:
+    a reference's citation, label and sort key each need it. Raises PybtexError as `Person` does."""
+    parsed = Person(name)
+    return tuple(tuple(getattr(parsed, part)) for part in _NAME_PARTS)
 
 
 def _shorten(value: str, limit: int) -> str:

@@ -59,7 +59,10 @@ class Renderer:
         self.site = site or Site()
         self.formatter = ReferenceFormatter()
         self.designs = {d.id: d for d in corpus.review.designs}
-        self._asserted_by: dict[str, list[Claim]] | None = None
+        self.asserted: dict[str, list[Claim]] = {}  # popular source -> the claims it asserts
+        for claim in corpus.claims:
+            if claim.asserted_by is not None:
+                self.asserted.setdefault(claim.asserted_by, []).append(claim)
         self.history = history or History()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
@@ -132,7 +135,7 @@ class Renderer:
         src = reference_page(key)
         ref = self.corpus.references[key]
         citing = self.corpus.claims_citing.get(key, ())
-        asserted = self._asserted().get(key, ())
+        asserted = self.asserted.get(key, ())
         return self._render(
             "reference.md.j2",
             src,
@@ -293,15 +296,6 @@ class Renderer:
         topics = self.corpus.topic_by_id
         return Md(", ".join(f"[{mdsafe.text(topics[t].title)}]({self._link(src, topic_page(t))}#change-history)" for t in topic_ids))
 
-    def _asserted(self) -> dict[str, list[Claim]]:
-        """Claims by the popular source that asserts them, indexed on first use."""
-        if self._asserted_by is None:
-            self._asserted_by = {}
-            for claim in self.corpus.claims:
-                if claim.asserted_by is not None:
-                    self._asserted_by.setdefault(claim.asserted_by, []).append(claim)
-        return self._asserted_by
-
     def _study_row(self, key: str, src: str) -> dict[str, object]:
         return {
             "href": self._link(src, reference_page(key)),
@@ -377,12 +371,18 @@ def _fill_holes(text: str, links: list[Md]) -> str:
     return re.sub("\ue000(\\d+)\ue001", lambda m: links[int(m.group(1))], text)
 
 
+_PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9,.:;()'/?-]*(?: [A-Za-z0-9,.:;()'/?-]+)*\Z")
+"""Text that `mdsafe.text` returns unchanged: no markup character, run of spaces or block marker."""
+
+
 def _finalize(value: object) -> object:
     """Runs on every `{{ }}` value: only `Md`/`Markup` (filters, links, macros) passes as is."""
     if value is None:
         return Md("")
     if isinstance(value, Markup):
         return value
+    if type(value) is str and _PLAIN_TEXT.match(value):  # most values: nothing to escape or collapse
+        return Md(value)
     return mdsafe.text(value)
 
 
