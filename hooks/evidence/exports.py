@@ -9,6 +9,7 @@ where the target format expects plain text (CSL-JSON; schema.org in `jsonld`). T
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -212,8 +213,14 @@ def _date_parts(ref: Reference) -> list[int]:
 
 def names_of(ref: Reference) -> list[Name]:
     """Authors in order; braced names ({LDN Research Trust}) are organisations, "others" is dropped."""
+    return list(_names(ref.authors))
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _names(authors: tuple[str, ...]) -> tuple[Name, ...]:
+    """Parsed once per author list and process: every topic page that cites a work names its authors."""
     out: list[Name] = []
-    for raw in ref.authors:
+    for raw in authors:
         stripped = raw.strip()
         if stripped.lower() == "others":
             continue
@@ -235,7 +242,7 @@ def names_of(ref: Reference) -> list[Name]:
                 suffix=plain(" ".join(person.lineage_names)),
             )
         )
-    return out
+    return tuple(out)
 
 
 def plain(value: str) -> str:
