@@ -30,9 +30,7 @@ def visible_text(size: int) -> st.SearchStrategy[str]:
     return st.text(max_size=size).filter(lambda s: not HIDDEN.search(s))
 
 
-scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 5), visible_text(12), st.sampled_from(["low", "x-y", "a/b", "doe2020trial"])
-)
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), visible_text(12), st.sampled_from(["low", "x-y", "a/b", "doe2020trial"]))
 values = st.recursive(
     scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(visible_text(8), inner, max_size=3), max_leaves=8
 )

@@ -289,4 +289,3 @@ def iter_yaml_files(content_dir: Path, files: Iterable[Path]) -> Iterator[Path]:
     for file in files:
         if file.suffix in (".yaml", ".yml") and file.parent.parent == content_dir:
             yield file
-
