@@ -1,8 +1,9 @@
-"""What `mkdocs serve` does after one edit: a second build in the same process, timed.
+"""What `mkdocs serve` does after an edit: another build in the same process, timed.
 
-`python bench/rebuild.py CONFIG FILE OLD NEW` builds the site once (as `serve` does at start),
-replaces the first OLD in FILE with NEW, reloads the configuration and builds again, then prints
-both durations as JSON. Hook modules stay imported between the builds, as they do under `serve`.
+`python bench/rebuild.py CONFIG FILE OLD NEW [COUNT]` builds the site once (as `serve` does at
+start), then COUNT times (default 2) edits FILE (OLD becomes NEW, then back), reloads the
+configuration and builds again, and prints the wall and CPU seconds of each rebuild as JSON.
+Hook modules stay imported between the builds, as they do under `serve`; FILE is restored.
 """
 
 from __future__ import annotations
@@ -18,27 +19,30 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 
-def timed_build(config_file: Path, site_dir: Path) -> float:
-    start = time.perf_counter()
+def timed_build(config_file: Path, site_dir: Path) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
     build(load_config(str(config_file), site_dir=str(site_dir), strict=True))
-    return time.perf_counter() - start
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def main(argv: list[str]) -> int:
     config_file, edited, old, new = Path(argv[0]), Path(argv[1]), argv[2], argv[3]
+    count = int(argv[4]) if len(argv) > 4 else 2
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     text = edited.read_text("utf-8")
     if old not in text:
         print(f"{edited}: {old!r} not found", file=sys.stderr)
         return 2
+    rebuilds = []
     with tempfile.TemporaryDirectory() as site:
-        first = timed_build(config_file, Path(site))
-        edited.write_text(text.replace(old, new, 1), "utf-8")
+        timed_build(config_file, Path(site))
         try:
-            second = timed_build(config_file, Path(site))
+            for i in range(count):
+                edited.write_text(text.replace(old, new, 1) if i % 2 == 0 else text, "utf-8")
+                rebuilds.append(timed_build(config_file, Path(site)))
         finally:
             edited.write_text(text, "utf-8")
-    print(json.dumps({"first": first, "second": second}))
+    print(json.dumps({"wall": [w for w, _ in rebuilds], "cpu": [c for _, c in rebuilds]}))
     return 0
 
 
