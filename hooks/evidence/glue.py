@@ -4,7 +4,8 @@ Events: `on_config` loads and validates the review (fresh each build, so `mkdocs
 picks up every edit), logs every finding with its location and fails the build once on
 errors; `on_files` hides the YAML sources and adds the generated pages as virtual files;
 `on_page_markdown` turns `[@key]` markers in prose pages into numbered citation links;
-`on_post_page` puts each topic page's JSON-LD into its head.
+`on_post_page` puts each topic page's JSON-LD into its head. Under `mkdocs serve --dirty`,
+generated pages whose Markdown did not change since the previous build are not rebuilt.
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ class _Build:
 
 
 _build: _Build | None = None
+_previous: dict[str, str] = {}
+"""The generated Markdown of the previous build in this process, by source path."""
+
+
+class _Unchanged(File):
+    """A generated page whose Markdown the previous build already wrote: a dirty build skips it."""
+
+    def is_modified(self) -> bool:
+        return False
 
 
 # ---- Events --------------------------------------------------------------------------------
@@ -103,7 +113,10 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         raise PluginError(f"{len(clashes)} generated page(s) clash with files in content/")
     for uri, markdown in pages.items():
         inclusion = InclusionLevel.NOT_IN_NAV if _is_reference_page(uri) else InclusionLevel.INCLUDED
-        files.append(File.generated(config, uri, content=markdown, inclusion=inclusion))
+        kind = _Unchanged if _previous.get(uri) == markdown else File
+        files.append(kind.generated(config, uri, content=markdown, inclusion=inclusion))
+    _previous.clear()
+    _previous.update(pages)
     files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "evidence.css")))
     files.append(File.generated(config, SCRIPT, abs_src_path=str(ASSETS / "evidence.js")))
     for name in (*SCHEMAS, EXPORT_SCHEMA):  # published so editors and other reviews can use the same formats
