@@ -2,8 +2,9 @@
 
 `python bench/rebuild.py CONFIG FILE OLD NEW [COUNT]` builds the site once (as `serve` does at
 start), then COUNT times (default 2) edits FILE (OLD becomes NEW, then back), reloads the
-configuration and builds again, and prints the wall and CPU seconds of each rebuild as JSON.
-Hook modules stay imported between the builds, as they do under `serve`; FILE is restored.
+configuration and builds again: first fully, as `mkdocs serve` does, then COUNT more times as
+`mkdocs serve --dirty` does. It prints the wall and CPU seconds of each rebuild as JSON. Hook
+modules stay imported between the builds, as they do under `serve`; FILE is restored.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 
-def timed_build(config_file: Path, site_dir: Path) -> tuple[float, float]:
+def timed_build(config_file: Path, site_dir: Path, dirty: bool = False) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
-    build(load_config(str(config_file), site_dir=str(site_dir), strict=True))
+    build(load_config(str(config_file), site_dir=str(site_dir), strict=True), dirty=dirty)
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
@@ -33,16 +34,24 @@ def main(argv: list[str]) -> int:
     if old not in text:
         print(f"{edited}: {old!r} not found", file=sys.stderr)
         return 2
-    rebuilds = []
+    rebuilds: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
     with tempfile.TemporaryDirectory() as site:
         timed_build(config_file, Path(site))
         try:
-            for i in range(count):
+            for i in range(2 * count):
                 edited.write_text(text.replace(old, new, 1) if i % 2 == 0 else text, "utf-8")
-                rebuilds.append(timed_build(config_file, Path(site)))
+                dirty = i >= count
+                rebuilds[dirty].append(timed_build(config_file, Path(site), dirty))
         finally:
             edited.write_text(text, "utf-8")
-    print(json.dumps({"wall": [w for w, _ in rebuilds], "cpu": [c for _, c in rebuilds]}))
+    print(
+        json.dumps(
+            {
+                name: {"wall": [w for w, _ in r], "cpu": [c for _, c in r]}
+                for name, r in (("full", rebuilds[False]), ("dirty", rebuilds[True]))
+            }
+        )
+    )
     return 0
 
 
