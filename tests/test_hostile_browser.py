@@ -86,8 +86,8 @@ def test_hostile_text_is_inert_and_shown_as_written(browser: object, hostile_sit
     links = page.locator(".md-content a[href]")
     for i in range(links.count()):
         link = links.nth(i)
-        if link.get_attribute("href", timeout=2000).startswith("http"):
-            continue  # external pages are not fetched in tests
+        if link.get_attribute("href", timeout=2000).startswith("http") or not link.is_visible():
+            continue  # external pages are not fetched in tests; folded tables were checked above
         link.click()
         page.wait_for_load_state("load")
         page.goto(base + "conditions/example-disease/")
