@@ -4,12 +4,16 @@ Events: `on_config` loads and validates the review (fresh each build, so `mkdocs
 picks up every edit), logs every finding with its location and fails the build once on
 errors; `on_files` hides the YAML sources and adds the generated pages as virtual files;
 `on_page_markdown` turns `[@key]` markers in prose pages into numbered citation links;
-`on_post_page` puts each topic page's JSON-LD into its head. Under `mkdocs serve --dirty`,
-generated pages whose Markdown did not change since the previous build are not rebuilt.
+`on_post_page` puts each topic page's JSON-LD into its head. Generated pages are written to a
+temporary folder that MkDocs reads page by page, as it reads hand-written ones, so the whole
+site's Markdown is not held in memory through the build. Under `mkdocs serve --dirty`, generated
+pages whose Markdown did not change since the previous build are not rebuilt.
 """
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -51,11 +55,13 @@ class _Build:
     generated: frozenset[str] = frozenset()
     linked_data: dict[str, str] = field(default_factory=dict)
     """JSON-LD for the head of each topic page, by source path."""
+    pages_dir: tempfile.TemporaryDirectory[str] = field(default_factory=lambda: tempfile.TemporaryDirectory(prefix="evidence-pages-"))
+    """The generated pages of this build; removed when the next build replaces this state."""
 
 
 _build: _Build | None = None
-_previous: dict[str, str] = {}
-"""The generated Markdown of the previous build in this process, by source path."""
+_previous: dict[str, bytes] = {}
+"""A digest of each generated page of the previous build in this process, by source path."""
 
 
 class _Unchanged(File):
@@ -111,12 +117,16 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         for uri in clashes:
             log.error(f"content/{uri}: E501 this page is generated from the review data; rename or remove the hand-written file")
         raise PluginError(f"{len(clashes)} generated page(s) clash with files in content/")
+    before, folder = dict(_previous), Path(build.pages_dir.name)
+    _previous.clear()
     for uri, markdown in pages.items():
         inclusion = InclusionLevel.NOT_IN_NAV if _is_reference_page(uri) else InclusionLevel.INCLUDED
-        kind = _Unchanged if _previous.get(uri) == markdown else File
-        files.append(kind.generated(config, uri, content=markdown, inclusion=inclusion))
-    _previous.clear()
-    _previous.update(pages)
+        data = markdown.encode("utf-8")
+        _previous[uri] = hashlib.blake2b(data, digest_size=16).digest()
+        (folder / uri).parent.mkdir(parents=True, exist_ok=True)
+        (folder / uri).write_bytes(data)
+        kind = _Unchanged if before.get(uri) == _previous[uri] else File
+        files.append(kind.generated(config, uri, abs_src_path=str(folder / uri), inclusion=inclusion))
     files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "evidence.css")))
     files.append(File.generated(config, SCRIPT, abs_src_path=str(ASSETS / "evidence.js")))
     for name in (*SCHEMAS, EXPORT_SCHEMA):  # published so editors and other reviews can use the same formats
