@@ -182,7 +182,8 @@ def machine() -> str:
         cpu = found.group(1).strip() if found else cpu
     except OSError:
         pass
-    versions = ", ".join(f"{name} {_version(name)}" for name in ("mkdocs", "mkdocs-material", "pyyaml", "pybtex", "jsonschema", "jinja2"))
+    names = ("mkdocs", "mkdocs-material", "pyyaml", "pybtex", "jsonschema-rs", "jinja2")
+    versions = ", ".join(f"{name} {_version(name)}" for name in names)
     return (
         f"{cpu}, {os.cpu_count()} logical cores; {platform.system()} {platform.release()}; Python {platform.python_version()}; {versions}"
     )
