@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from evidence.files import read_text
 from evidence.findings import Location
-from evidence.load import MAX_DEPTH, parse_yaml, read_text
+from evidence.load import MAX_DEPTH, parse_yaml
 
 F = "f.yaml"
 TAG_HINT = "is not allowed; remove it (values are plain text, numbers, lists and mappings)"

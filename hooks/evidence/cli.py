@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import diff, scaffold
+from .files import display_path
 from .findings import Finding, format_findings, github_annotations, summary_line, summary_markdown
-from .load import display_path
 from .sources import CLAIMS_FILE, load_review
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

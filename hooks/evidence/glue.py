@@ -179,18 +179,20 @@ def safe_title(title: str) -> str:
     return text.replace("&", "&amp;").replace("<", "\u2039").replace(">", "\u203a")
 
 
+_CLEANER = nh3.Cleaner(
+    tags=set(rawhtml.ALLOWED_TAGS),
+    clean_content_tags={"script", "style"},
+    attributes={tag: set(names) for tag, names in rawhtml.ALLOWED_ATTRIBUTES.items()},
+    generic_attribute_prefixes=set(rawhtml.ATTRIBUTE_PREFIXES),
+    url_schemes=set(rawhtml.URL_SCHEMES),
+    link_rel=None,
+    strip_comments=True,
+)
+"""The allowlist sanitiser for hand-written pages, built once per process."""
+
+
 def sanitize(html: str) -> str:
-    attributes = {tag: set(names) for tag, names in rawhtml.ALLOWED_ATTRIBUTES.items()}
-    return nh3.clean(
-        html,
-        tags=set(rawhtml.ALLOWED_TAGS),
-        clean_content_tags={"script", "style"},
-        attributes=attributes,
-        generic_attribute_prefixes=set(rawhtml.ATTRIBUTE_PREFIXES),
-        url_schemes=set(rawhtml.URL_SCHEMES),
-        link_rel=None,
-        strip_comments=True,
-    )
+    return _CLEANER.clean(html)
 
 
 def _require_build() -> _Build:

@@ -17,10 +17,8 @@ from typing import Any
 
 import yaml
 
-from .files import HIDDEN, describe, display_path, read_text
+from .files import HIDDEN, describe, read_text
 from .findings import Finding, Location, error
-
-__all__ = ["display_path", "read_text"]  # re-exported for callers that read single files
 
 Key = str | int
 JsonPath = tuple[Key, ...]

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .load import display_path, load_yaml, parse_yaml
+from .files import display_path
+from .load import load_yaml, parse_yaml
 from .sources import CONTENT_DIR, load_review
 from .validate import PLACEHOLDER
 
