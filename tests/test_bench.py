@@ -15,6 +15,7 @@ import pytest
 
 from conftest import REPO, build_site
 from evidence.cli import run_check
+from test_bibscan import assert_same_as_pybtex
 
 sys.path.insert(0, str(REPO / "bench"))
 generate = importlib.import_module("generate")
@@ -57,3 +58,8 @@ def test_readme_block_is_replaced_in_place(tmp_path: Path) -> None:
     run.update_readme(readme, "new figures\n")
     assert readme.read_text("utf-8") == f"# Title\n\n{run.README_BEGIN}\nnew figures\n{run.README_END}\n\nAfter.\n"
     assert run.table([]).startswith("| Claims / references / topics |")
+
+
+def test_a_generated_bibliography_takes_the_fast_bibtex_reader(tmp_path: Path) -> None:
+    review = generate.generate(tmp_path / "review", generate.Size.parse("60/40/6"))
+    assert_same_as_pybtex((review / "references.bib").read_text("utf-8"), must_accept=True)

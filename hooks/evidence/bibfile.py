@@ -1,7 +1,8 @@
 """Reading references.bib into entries that remember their lines, and losing nothing silently.
 
 pybtex's high-level parser stops at the first error by default (module-global state) and
-loses positions, so we drive its `LowLevelParser` ourselves: every syntax error, duplicate
+loses positions, so we drive its `LowLevelParser` ourselves (after `bibscan`, which reads a
+plainly written file the same way, many times faster, and leaves anything else to pybtex): every syntax error, duplicate
 key (BibTeX keys are case-insensitive) and duplicate field becomes a located finding, and
 each entry keeps the line where it starts. The parser skips whatever lies between entries,
 so that text is searched for entries and fields that were not read: an entry without its
@@ -15,12 +16,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pybtex.database.input.bibtex import LowLevelParser, UndefinedMacro, month_names
-from pybtex.scanner import PybtexError, PybtexSyntaxError
-
+from . import bibscan
 from .findings import Finding, Location, error
+
+if TYPE_CHECKING:
+    from pybtex.scanner import PybtexError, PybtexSyntaxError
 
 PERSON_FIELDS = ("author", "editor")
 FIELD_NAMES = (
@@ -84,29 +86,11 @@ def parse_bibtex(text: str, path: str) -> tuple[list[BibEntry], list[Finding]]:
     lines = _LineIndex(text)
     broken: list[int] = []
     """Offsets of syntax errors and the starts of the commands they occurred in."""
-
-    def on_error(exc: PybtexError) -> None:
-        if isinstance(exc, PybtexSyntaxError):
-            start, _, pos = exc.error_context_info
-            broken.extend((start or 0, pos))
-            line, col = lines.at(pos)
-            entry_line, _ = lines.at(start or 0)
-            where = f" (in the entry starting at line {entry_line})" if entry_line != line else ""
-            hint = PERCENT_HINT if text.startswith("%", pos) else ""
-            findings.append(error("E301", Location(path, line, col), f"BibTeX syntax error: {_describe(exc)}{where}{hint}"))
-        else:
-            findings.append(error("E301", Location(path), f"BibTeX error: {exc}"))
-
-    parser = LowLevelParser(text, macros=dict(month_names), handle_error=on_error, filename=path)
-    commands: list[_Command] = []
-    try:
-        for command, body in parser:
-            start = parser.command_start or 0
-            commands.append(_Command(command, body, start, max(parser.pos, start + 1)))
-    except (PybtexError, RecursionError) as exc:  # the scanner gave up: report where it stopped
-        broken.append(parser.pos)
-        line, col = lines.at(parser.pos)
-        findings.append(error("E301", Location(path, line, col), f"BibTeX cannot be read past this point: {exc}"))
+    fast = bibscan.scan(text)
+    if fast is not None:
+        commands = [_Command(name, body, start, end) for name, body, start, end in fast]
+    else:
+        commands = _pybtex_commands(text, path, lines, broken, findings)
     scan = _Scan(text, path, lines, commands, broken, findings)
     hidden = scan.hidden_entries()
     scan.unread_text()
@@ -137,6 +121,36 @@ def parse_bibtex(text: str, path: str) -> tuple[list[BibEntry], list[Finding]]:
         seen[key.lower()] = entry
         entries.append(entry)
     return entries, findings
+
+
+def _pybtex_commands(text: str, path: str, lines: _LineIndex, broken: list[int], findings: list[Finding]) -> list[_Command]:
+    """Every command as pybtex's low-level parser reads it, each syntax error as a finding."""
+    from pybtex.database.input.bibtex import LowLevelParser, month_names
+    from pybtex.scanner import PybtexError, PybtexSyntaxError
+
+    def on_error(exc: PybtexError) -> None:
+        if isinstance(exc, PybtexSyntaxError):
+            start, _, pos = exc.error_context_info
+            broken.extend((start or 0, pos))
+            line, col = lines.at(pos)
+            entry_line, _ = lines.at(start or 0)
+            where = f" (in the entry starting at line {entry_line})" if entry_line != line else ""
+            hint = PERCENT_HINT if text.startswith("%", pos) else ""
+            findings.append(error("E301", Location(path, line, col), f"BibTeX syntax error: {_describe(exc)}{where}{hint}"))
+        else:
+            findings.append(error("E301", Location(path), f"BibTeX error: {exc}"))
+
+    parser = LowLevelParser(text, macros=dict(month_names), handle_error=on_error, filename=path)
+    commands: list[_Command] = []
+    try:
+        for command, body in parser:
+            start = parser.command_start or 0
+            commands.append(_Command(command, body, start, max(parser.pos, start + 1)))
+    except (PybtexError, RecursionError) as exc:  # the scanner gave up: report where it stopped
+        broken.append(parser.pos)
+        line, col = lines.at(parser.pos)
+        findings.append(error("E301", Location(path, line, col), f"BibTeX cannot be read past this point: {exc}"))
+    return commands
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +311,8 @@ def _collect_fields(
 
 
 def _describe(exc: PybtexSyntaxError) -> str:
+    from pybtex.database.input.bibtex import UndefinedMacro
+
     if isinstance(exc, UndefinedMacro):
         return f"undefined macro '{exc.args[0]}'; put literal text in braces, or define it with @string"
     return str(exc.args[0]) if exc.args else exc.error_type

@@ -14,7 +14,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import diff, scaffold
 from .files import display_path
 from .findings import Finding, format_findings, github_annotations, summary_line, summary_markdown
 from .sources import CLAIMS_FILE, load_review
@@ -36,7 +35,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="FILE",
         help="a file changed by the pull request (repeatable); with --format github its findings are annotated first",
     )
-    diff.add_parser(commands)
+    compare = commands.add_parser("diff", help="compare two versions of the review claim by claim (for pull requests)")
+    compare.add_argument("base", metavar="BASE", help="git revision (of the repository here) or folder holding claims.yaml")
+    compare.add_argument("head", metavar="HEAD", nargs="?", help="git revision or folder (default: the working tree, this folder)")
+    compare.add_argument("--format", choices=("markdown", "json"), default="markdown", help="output format (default: markdown)")
     new = commands.add_parser("new", help="scaffold a topic or a claim with placeholders to fill in")
     new.add_argument("what", choices=("topic", "claim"), help="what to create")
     new.add_argument("topic", metavar="KIND/SLUG", help="the topic, for example conditions/crohns-disease")
@@ -45,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     new.add_argument("--path", default=".", help="folder holding claims.yaml (default: current folder)")
     args = parser.parse_args(argv)
     if args.command == "diff":
+        from . import diff  # imported on use: `check`, the command run most, does not need it
+
         return diff.run(args)
     if args.command == "new":
         return run_new(args)
@@ -77,6 +81,8 @@ def run_check(root: Path, fmt: str, strict: bool, changed: Sequence[str] = ()) -
 
 
 def run_new(args: argparse.Namespace) -> int:
+    from . import scaffold
+
     root = Path(args.path)
     if not (root / CLAIMS_FILE).is_file():
         print(f"evidence: {root}: no {CLAIMS_FILE} here; pass the folder that holds the review with --path", file=sys.stderr)

@@ -324,13 +324,6 @@ class UsageError(Exception):
     """A side that is neither a review folder nor a git revision: one line on stderr, exit 2."""
 
 
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("diff", help="compare two versions of the review claim by claim (for pull requests)")
-    parser.add_argument("base", metavar="BASE", help="git revision (of the repository here) or folder holding claims.yaml")
-    parser.add_argument("head", metavar="HEAD", nargs="?", help="git revision or folder (default: the working tree, this folder)")
-    parser.add_argument("--format", choices=("markdown", "json"), default="markdown", help="output format (default: markdown)")
-
-
 def run(args: argparse.Namespace) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="evidence-diff-") as tmp:

@@ -12,10 +12,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from pybtex.database import Person
-from pybtex.database.input.bibtex import split_name_list
-from pybtex.scanner import PybtexError
-
 from .bibfile import PERSON_FIELDS, BibEntry
 from .findings import Finding, error, warning
 from .latex import to_text
@@ -39,6 +35,8 @@ grow with length (pybtex takes about 25 µs a character)."""
 LATEX_REPORTS = 5
 """At most this many distinct LaTeX problems are reported per field; the rest are counted."""
 LATEX_TROUBLE = re.compile("[\\\\$\ue000-\uf8ff]")
+_AND = re.compile(" [Aa][Nn][Dd] ")
+_GROUP = re.compile("{[^{}]*}")
 
 
 def check_references(entries: Iterable[BibEntry]) -> tuple[dict[str, Reference], list[Finding]]:
@@ -167,6 +165,14 @@ def _people(entry: BibEntry, found: list[Finding]) -> tuple[str, ...]:
         value = entry.fields.get(role)
         if not value:
             continue
+        plain = plain_names(value)
+        if plain is not None:
+            names.extend(plain)
+            continue
+        from pybtex.database import Person
+        from pybtex.database.input.bibtex import split_name_list
+        from pybtex.scanner import PybtexError
+
         try:
             for name in split_name_list(value):
                 Person(name)
@@ -174,3 +180,26 @@ def _people(entry: BibEntry, found: list[Finding]) -> tuple[str, ...]:
         except PybtexError as exc:
             found.append(error("E301", entry.field_location(role), f"cannot read the {role} list of '{entry.key}': {exc}"))
     return tuple(names)
+
+
+def plain_names(value: str) -> list[str] | None:
+    """The names of an author list, split as pybtex splits them, when pybtex reads every one
+    without error (at most two commas outside braces each); else None, and pybtex decides."""
+    if not value:
+        return []
+    masked = value
+    if "{" in value or "}" in value:  # braced text never splits: mask it, keeping offsets
+        previous = ""
+        while previous != masked:
+            previous, masked = masked, _GROUP.sub(lambda m: "x" * len(m.group()), masked)
+        if "{" in masked or "}" in masked:
+            return None
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _AND.finditer(masked):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(value)))
+    if any(masked.count(",", a, b) > 2 for a, b in spans):
+        return None
+    return [value[a:b].strip() for a, b in spans]
