@@ -84,7 +84,7 @@ POSITIONS = [
 def test_positions_of_values_and_keys(table: str, path: tuple, where: tuple[int, int]) -> None:
     doc, findings = parse_yaml("a: 1\nb:\n  - x\n  - {c: d}\n", F)
     assert findings == []
-    assert getattr(doc, table)[path] == Location(F, *where)
+    assert getattr(doc, table)[path] == where
 
 
 def test_positions_cover_exactly_the_document() -> None:

@@ -38,6 +38,10 @@ _NUMBER_START = frozenset("+-.0123456789")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 
 
+Position = tuple[int, int]
+"""Line and column, both from 1."""
+
+
 @dataclass(frozen=True, slots=True)
 class YamlDoc:
     """One YAML file as plain data plus where each value and key came from."""
@@ -46,48 +50,54 @@ class YamlDoc:
     """Path as reported in findings (relative to the review root, with forward slashes)."""
     data: object
     """dicts, lists, str, int, float, bool or None; None also when the file could not be read."""
-    values: dict[JsonPath, Location] = field(default_factory=dict)
+    values: dict[JsonPath, Position] = field(default_factory=dict)
     """Position of every value, keyed by its path from the document root."""
-    keys: dict[JsonPath, Location] = field(default_factory=dict)
+    keys: dict[JsonPath, Position] = field(default_factory=dict)
     """Position of every mapping key, keyed by the path of the value it names."""
     raw: dict[JsonPath, str] = field(default_factory=dict)
     """Source text of plain scalars that were read as numbers, booleans or null."""
 
     def loc(self, path: JsonPath) -> Location:
         """The position of the value at `path`, or of its nearest enclosing value."""
-        while path not in self.values and path:
+        values = self.values
+        while path not in values and path:
             path = path[:-1]
-        return self.values.get(path, Location(self.path))
+        where = values.get(path)
+        return Location(self.path) if where is None else Location(self.path, *where)
 
     def key_loc(self, path: JsonPath) -> Location:
-        return self.keys.get(path) or self.loc(path)
+        where = self.keys.get(path)
+        return self.loc(path) if where is None else Location(self.path, *where)
 
 
 def parse_yaml(text: str, path: str) -> tuple[YamlDoc, list[Finding]]:
     """Compose one YAML document from text, collecting every structural problem."""
-    builder = _Builder(path)
+    findings: list[Finding] = []
+    parser = _Parser(text)
     try:
-        for event in yaml.parse(text, Loader=_Parser):
-            if not builder.feed(event):
-                break
+        composed = _compose(parser, path, findings)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _mark(path, mark) if mark else Location(path)
         problem = exc.problem or "invalid YAML"
         context = f" {exc.context}" if exc.context else ""
-        builder.findings.append(error("E101", where, f"YAML syntax error: {problem}{context}"))
-        return YamlDoc(path, None), builder.findings
+        findings.append(error("E101", where, f"YAML syntax error: {problem}{context}"))
+        return YamlDoc(path, None), findings
     except yaml.YAMLError as exc:  # reader errors: bad characters
         position = getattr(exc, "position", 0) or 0
         line = text.count("\n", 0, position) + 1
         col = position - (text.rfind("\n", 0, position) + 1) + 1
         reason = getattr(exc, "reason", None) or str(exc)
-        builder.findings.append(error("E101", Location(path, line, col), f"YAML cannot be read: {reason}"))
-        return YamlDoc(path, None), builder.findings
-    if builder.documents == 0 or builder.root is _EMPTY or builder.root is None:
-        builder.findings.append(error("E106", Location(path, 1, 1), "file is empty; it must hold a mapping"))
-        return YamlDoc(path, None), builder.findings
-    return YamlDoc(path, builder.root, builder.values, builder.keys, builder.raw), builder.findings
+        findings.append(error("E101", Location(path, line, col), f"YAML cannot be read: {reason}"))
+        return YamlDoc(path, None), findings
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+    if composed is None:
+        findings.append(error("E106", Location(path, 1, 1), "file is empty; it must hold a mapping"))
+        return YamlDoc(path, None), findings
+    return composed, findings
 
 
 def load_yaml(file: Path, shown: str) -> tuple[YamlDoc, list[Finding]]:
@@ -99,161 +109,154 @@ def load_yaml(file: Path, shown: str) -> tuple[YamlDoc, list[Finding]]:
 
 
 # ---- Composition ---------------------------------------------------------------------------
+# One loop over libyaml's events with its state in local variables: this runs for every value
+# of every file, so it avoids method calls and builds no Location until a finding needs one.
 
 _EMPTY = object()
+_SCALAR, _ALIAS, _DOCUMENT = yaml.ScalarEvent, yaml.AliasEvent, yaml.DocumentStartEvent
+_OPENING = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSING = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 class _Frame:
-    __slots__ = ("container", "path", "pending", "seen")
+    """An open mapping or list, and for a mapping the key whose value comes next."""
+
+    __slots__ = ("container", "discard", "is_map", "key", "key_at", "path", "seen")
 
     def __init__(self, container: dict[str, object] | list[object], path: JsonPath) -> None:
         self.container = container
         self.path = path
-        self.pending: tuple[str, Location] | None = None
-        self.seen: dict[str, Location] = {}
+        self.is_map = type(container) is dict
+        self.key: str | None = None
+        """The key read and waiting for its value; None while a key is expected."""
+        self.key_at: Position = (0, 0)
+        self.seen: dict[str, Position] = {}
+        self.discard = False
+        """The value that comes next is read and dropped (it belongs to a refused key)."""
 
 
-class _Builder:
-    """Turns parser events into plain data, positions and findings, without recursion."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.root: object = _EMPTY
-        self.values: dict[JsonPath, Location] = {}
-        self.keys: dict[JsonPath, Location] = {}
-        self.raw: dict[JsonPath, str] = {}
-        self.findings: list[Finding] = []
-        self.stack: list[_Frame] = []
-        self.documents = 0
-        self.skip = 0  # depth of an ignored subtree (a complex key, or too deep)
-
-    def feed(self, event: yaml.Event) -> bool:
-        """Take one event; False stops the parse (a second document, or nesting too deep)."""
-        if type(event) is yaml.ScalarEvent and not self.skip:  # most events: checked first
-            self._scalar(event)
-            return True
-        if isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                where = _mark(self.path, event.start_mark)
-                self.findings.append(error("E105", where, "a second YAML document ('---') is not allowed; keep one document per file"))
-                return False
-            return True
-        if self.skip:
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                self.skip += 1
-            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                self.skip -= 1
-            return True
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            return self._open(event)
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            self.stack.pop()
-            return True
-        if isinstance(event, yaml.ScalarEvent):
-            self._scalar(event)
-        elif isinstance(event, yaml.AliasEvent):
-            where = _mark(self.path, event.start_mark)
-            self.findings.append(error("E104", where, f"alias '*{event.anchor}' is not allowed; write the value out in full"))
-            if self._expecting_key():
-                self._drop_next_value("*" + str(event.anchor))
+def _compose(parser: Any, path: str, findings: list[Finding]) -> YamlDoc | None:
+    """The document, or None when it is empty; stops early on a second document or deep nesting."""
+    values: dict[JsonPath, Position] = {}
+    keys: dict[JsonPath, Position] = {}
+    raw: dict[JsonPath, str] = {}
+    root: object = _EMPTY
+    stack: list[_Frame] = []
+    top: _Frame | None = None
+    documents = 0
+    skip = 0  # depth of an ignored subtree (a complex key)
+    while parser.check_event():
+        event = parser.get_event()
+        kind = type(event)
+        if kind is _SCALAR and not skip:
+            mark = event.start_mark
+            where = (mark.line + 1, mark.column + 1)
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                _check_props(event, path, where, findings)
+            if top is not None and top.is_map and top.key is None:
+                key = event.value
+                first = top.seen.get(key)
+                if first is not None:
+                    msg = f"duplicate key '{key}': first at line {first[0]}, again at line {where[0]}; keep only one"
+                    findings.append(error("E102", Location(path, *where), msg))
+                    top.discard = True
+                else:
+                    top.seen[key] = where
+                top.key, top.key_at = key, where
+                continue
+            style = event.style
+            if style == '"':  # escapes such as "\u202e" are not seen by the scan of the raw text
+                for char in sorted(set(HIDDEN.findall(event.value))):
+                    msg = f"escaped {describe(char)} is not allowed: it is invisible or can reorder text"
+                    findings.append(error("E111", Location(path, *where), msg))
+            value: object
+            if style is None or style == "":
+                value, source = _resolve(event.value)
             else:
-                self._place(None, where, None)
-        return True
-
-    def _open(self, event: yaml.NodeEvent) -> bool:
-        where = _mark(self.path, event.start_mark)
-        self._check_props(event, where)
-        if self._expecting_key():
-            self.findings.append(error("E110", where, "a mapping key must be plain text, not a list or mapping"))
-            self._drop_next_value("")
-            self.skip = 1
-            return True
-        if len(self.stack) >= MAX_DEPTH:
-            self.findings.append(error("E108", where, f"nesting deeper than {MAX_DEPTH} levels; review files need far fewer"))
-            return False
-        container: dict[str, object] | list[object] = {} if isinstance(event, yaml.MappingStartEvent) else []
-        path = self._place(container, where, None)
-        self.stack.append(_Frame(container, path))
-        return True
-
-    def _expecting_key(self) -> bool:
-        top = self.stack[-1] if self.stack else None
-        return top is not None and isinstance(top.container, dict) and top.pending is None
-
-    def _drop_next_value(self, key: str) -> None:
-        top = self.stack[-1]
-        assert isinstance(top.container, dict)
-        top.pending = (key, Location(self.path))
-        top.container = _Discard(top.container)  # type: ignore[assignment]
-
-    def _scalar(self, event: yaml.ScalarEvent) -> None:
-        mark = event.start_mark
-        where = Location(self.path, mark.line + 1, mark.column + 1) if mark is not None else Location(self.path)
-        if event.anchor is not None or (event.tag is not None and event.tag != "!"):
-            self._check_props(event, where)
-        top = self.stack[-1] if self.stack else None
-        if top is not None and top.pending is None and isinstance(top.container, dict):
-            key = event.value
-            first = top.seen.get(key)
-            if first is not None:
-                msg = f"duplicate key '{key}': first at line {first.line}, again at line {where.line}; keep only one"
-                self.findings.append(error("E102", where, msg))
-                self._drop_next_value(key)
-                return
-            top.seen[key] = where
-            top.pending = (key, where)
-            return
-        plain = event.style is None or event.style == ""
-        if event.style == '"':  # escapes such as "\u202e" are not seen by the scan of the raw text
-            for char in sorted(set(HIDDEN.findall(event.value))):
-                self.findings.append(error("E111", where, f"escaped {describe(char)} is not allowed: it is invisible or can reorder text"))
-        value, raw = _resolve(event.value) if plain else (event.value, None)
-        self._place(value, where, raw)
-
-    def _place(self, value: object, where: Location, raw: str | None) -> JsonPath:
-        if not self.stack:
-            self.root = value
-            path: JsonPath = ()
+                value, source = event.value, None
+        elif kind in _OPENING and not skip:
+            mark = event.start_mark
+            where = (mark.line + 1, mark.column + 1)
+            _check_props(event, path, where, findings)
+            if top is not None and top.is_map and top.key is None:
+                findings.append(error("E110", Location(path, *where), "a mapping key must be plain text, not a list or mapping"))
+                top.key, top.discard, skip = "", True, 1
+                continue
+            if len(stack) >= MAX_DEPTH:
+                msg = f"nesting deeper than {MAX_DEPTH} levels; review files need far fewer"
+                findings.append(error("E108", Location(path, *where), msg))
+                break
+            value, source = ({} if kind is yaml.MappingStartEvent else []), None
+        elif kind in _CLOSING and not skip:
+            stack.pop()
+            top = stack[-1] if stack else None
+            continue
+        elif kind is _DOCUMENT:
+            documents += 1
+            if documents > 1:
+                msg = "a second YAML document ('---') is not allowed; keep one document per file"
+                findings.append(error("E105", _mark(path, event.start_mark), msg))
+                break
+            continue
+        elif skip:
+            if kind in _OPENING:
+                skip += 1
+            elif kind in _CLOSING:
+                skip -= 1
+            continue
+        elif kind is _ALIAS:
+            where = _position(event.start_mark)
+            findings.append(error("E104", Location(path, *where), f"alias '*{event.anchor}' is not allowed; write the value out in full"))
+            if top is not None and top.is_map and top.key is None:
+                top.key, top.discard = "*" + str(event.anchor), True
+                continue
+            value, source = None, None
         else:
-            top = self.stack[-1]
+            continue
+        # Place the value (a scalar, an alias's None, or a new container) in its parent.
+        at: JsonPath
+        if top is None:
+            root, at = value, ()
+            values[at] = where
+        elif top.discard:
+            at = (*top.path, f"\0dup:{top.key}:{where[0]}")
+            top.key, top.discard = None, False
+            if kind is _SCALAR or kind is _ALIAS:
+                continue
+        elif top.is_map:
+            key = top.key or ""
+            at = (*top.path, key)
+            top.container[key] = value  # type: ignore[call-overload]
+            keys[at] = top.key_at
+            top.key = None
+            values[at] = where
+        else:
             container = top.container
-            if isinstance(container, _Discard):
-                key, _ = top.pending or ("", where)
-                top.container = container.original
-                top.pending = None
-                return (*top.path, f"\0dup:{key}:{where.line}")
-            if isinstance(container, list):
-                path = (*top.path, len(container))
-                container.append(value)
-            else:
-                key, key_where = top.pending or ("", where)
-                top.pending = None
-                path = (*top.path, key)
-                container[key] = value
-                self.keys[path] = key_where
-        self.values[path] = where
-        if raw is not None:
-            self.raw[path] = raw
-        return path
+            at = (*top.path, len(container))
+            container.append(value)  # type: ignore[union-attr]
+            values[at] = where
+        if source is not None:
+            raw[at] = source
+        if kind in _OPENING:
+            top = _Frame(value, at)  # type: ignore[arg-type]
+            stack.append(top)
+    if documents == 0 or root is _EMPTY or root is None:
+        return None
+    return YamlDoc(path, root, values, keys, raw)
 
-    def _check_props(self, event: yaml.NodeEvent, where: Location) -> None:
-        if event.anchor is not None:
-            self.findings.append(error("E104", where, f"anchor '&{event.anchor}' is not allowed; write each value out in full"))
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!":
-            self.findings.append(
-                error("E103", where, f"tag '{tag}' is not allowed; remove it (values are plain text, numbers, lists and mappings)")
+
+def _check_props(event: Any, path: str, where: Position, findings: list[Finding]) -> None:
+    if event.anchor is not None:
+        findings.append(error("E104", Location(path, *where), f"anchor '&{event.anchor}' is not allowed; write each value out in full"))
+    tag = getattr(event, "tag", None)
+    if tag is not None and tag != "!":
+        findings.append(
+            error(
+                "E103",
+                Location(path, *where),
+                f"tag '{tag}' is not allowed; remove it (values are plain text, numbers, lists and mappings)",
             )
-
-
-class _Discard:
-    """Stands in for a mapping while the value of a duplicate key is read and dropped."""
-
-    __slots__ = ("original",)
-
-    def __init__(self, original: dict[str, object]) -> None:
-        self.original = original
+        )
 
 
 def _resolve(text: str) -> tuple[object, str | None]:
@@ -268,6 +271,10 @@ def _resolve(text: str) -> tuple[object, str | None]:
     if _FLOAT.match(text) and any(c.isdigit() for c in text):
         return float(text), text
     return text, None
+
+
+def _position(mark: Any) -> Position:
+    return (mark.line + 1, mark.column + 1)
 
 
 def _mark(path: str, mark: Any) -> Location:

@@ -8,12 +8,11 @@ as they are; the result is parsed again before anything is written. Placeholders
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .files import display_path
-from .load import load_yaml, parse_yaml
+from .load import YamlDoc, load_yaml, parse_yaml
 from .sources import CONTENT_DIR, load_review
 from .validate import PLACEHOLDER
 
@@ -79,7 +78,7 @@ def new_claim(root: Path, topic_id: str, claim_id: str) -> Scaffolded:
     grades = [g.id for g in loaded.corpus.review.grades]
     placeholder_grade = grades[-2] if len(grades) > 1 else grades[0]
     text = path.read_text("utf-8")
-    new_text, line = _insert_claim(text, doc.data, doc.values, claim_id, placeholder_grade)
+    new_text, line = _insert_claim(text, doc, claim_id, placeholder_grade)
     _, after = parse_yaml(new_text, doc.path)
     if after:
         raise ScaffoldError(f"could not add the claim to {doc.path} without breaking it; add it by hand")
@@ -87,17 +86,16 @@ def new_claim(root: Path, topic_id: str, claim_id: str) -> Scaffolded:
     return Scaffolded(path, line)
 
 
-def _insert_claim(
-    text: str, data: dict[str, object], values: Mapping[tuple[str | int, ...], object], claim_id: str, grade: str
-) -> tuple[str, int]:
+def _insert_claim(text: str, doc: YamlDoc, claim_id: str, grade: str) -> tuple[str, int]:
+    data = doc.data
+    assert isinstance(data, dict)
     lines = text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
     claims = data.get("claims")
     if isinstance(claims, list) and claims:
-        first = values[("claims", 0)]
-        indent = " " * (getattr(first, "col", 3) - 3)
-        start = getattr(values[("claims",)], "line", 1)
+        indent = " " * (doc.values[("claims", 0)][1] - 3)
+        start = doc.values[("claims",)][0]
         end = next((i for i in range(start, len(lines)) if _TOP_LEVEL_KEY.match(lines[i])), len(lines))
         while end > start and (not lines[end - 1].strip() or lines[end - 1].startswith("#")):
             end -= 1  # blank lines and top-level comments after the list stay after it
@@ -105,7 +103,7 @@ def _insert_claim(
         lines[end:end] = block
         return "".join(lines), end + 1
     if "claims" in data:
-        where = getattr(values[("claims",)], "line", 1) - 1
+        where = doc.values[("claims",)][0] - 1
         key_line = next(i for i in range(where, -1, -1) if lines[i].startswith("claims"))
         lines[key_line] = "claims:\n"
         insert_at = key_line + 1
