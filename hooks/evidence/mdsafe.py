@@ -77,6 +77,8 @@ def blocks(value: object) -> Md:
 
 def unsafe_links(value: str) -> list[str]:
     """Link targets in contributor Markdown that are not plain http(s) addresses."""
+    if "]" not in value or "(" not in value:  # most text: no link can be found
+        return []
     plain = _CODE_SPAN.sub("", value)
     return [t for t in _LINK_TARGET.findall(plain) if not _SAFE_URL.match(t)]
 

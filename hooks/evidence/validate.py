@@ -236,6 +236,8 @@ def cross_check(corpus: Corpus, docs: dict[str, YamlDoc], out: Collector) -> Non
     mapped = {k.id for k in review.kinds if k.map}
     keys = list(corpus.references)
     topic_ids = list(corpus.topic_by_id)
+    ranks = {g.id: g.rank for g in review.grades}
+    designs = {d.id: d for d in review.designs}
     for topic in corpus.topics:
         doc = docs[topic.location.path]
         for i, ref in enumerate(topic.related):
@@ -271,35 +273,37 @@ def cross_check(corpus: Corpus, docs: dict[str, YamlDoc], out: Collector) -> Non
                 seen.add(cite.key)
                 if cite.key not in corpus.references:
                     _unknown(out, "E404", cite.location, "reference key", cite.key, keys, f" (claim '{claim.id}')")
-            _check_ceiling(corpus, claim, doc.loc((*path, "grade")), out)
+            if (problem := _above_ceiling(corpus, claim, ranks, designs)) is not None:
+                out.error("E407", doc.loc((*path, "grade")), problem)
             for name in ("statement", "why", "finding"):
-                _check_text(getattr(claim, name), doc.loc((*path, name)), name, out)
+                for code, message in _text_problems(getattr(claim, name), name):
+                    out.error(code, doc.loc((*path, name)), message)
         for name in ("summary", "overview"):
-            _check_text(getattr(topic, name), doc.loc((name,)), name, out)
+            for code, message in _text_problems(getattr(topic, name), name):
+                out.error(code, doc.loc((name,)), message)
 
 
-def _check_text(text: str | None, where: Location, name: str, out: Collector) -> None:
-    if text is not None and text.lstrip().startswith(PLACEHOLDER):
-        out.error("E413", where, f"'{name}' still holds the placeholder from `evidence new`; write the real text")
-    _check_links(text, where, out)
-
-
-def _check_links(text: str | None, where: Location, out: Collector) -> None:
-    for target in mdsafe.unsafe_links(text or ""):
+def _text_problems(text: str | None, name: str) -> list[tuple[str, str]]:
+    """Codes and messages for a placeholder left in, and for unsafe link targets."""
+    if not text:
+        return []
+    found = []
+    if text.lstrip().startswith(PLACEHOLDER):
+        found.append(("E413", f"'{name}' still holds the placeholder from `evidence new`; write the real text"))
+    for target in mdsafe.unsafe_links(text):
         shown = target if len(target) <= 60 else target[:57] + "..."
-        out.error("E412", where, f"link target '{shown}' is not allowed: links in text must be plain http:// or https:// addresses")
+        found.append(("E412", f"link target '{shown}' is not allowed: links in text must be plain http:// or https:// addresses"))
+    return found
 
 
-def _check_ceiling(corpus: Corpus, claim: Claim, where: Location, out: Collector) -> None:
-    review = corpus.review
-    ranks = {g.id: g.rank for g in review.grades}
-    designs = {d.id: d for d in review.designs}
+def _above_ceiling(corpus: Corpus, claim: Claim, ranks: dict[str, int], designs: dict[str, Design]) -> str | None:
+    """Why the claim's grade is above what its cited designs allow, or None."""
     if claim.grade not in ranks:
-        return
+        return None
     best: tuple[int, str] | None = None
     for cite in claim.cites:
         if cite.key not in corpus.references:
-            return  # reported already; the ceiling is unknowable
+            return None  # reported already; the ceiling is unknowable
         study = corpus.studies.get(cite.key)
         design = designs.get(study.design) if study else None
         cap = design.max_grade if design else "very-low"
@@ -308,11 +312,10 @@ def _check_ceiling(corpus: Corpus, claim: Claim, where: Location, out: Collector
         if best is None or rank < best[0]:
             best = (rank, f"{cap} from {label}")
     if best is not None and ranks[claim.grade] < best[0]:
-        out.error(
-            "E407",
-            where,
-            f"grade '{claim.grade}' is above what the cited designs support (at most {best[1]}); lower the grade or cite stronger evidence",
+        return (
+            f"grade '{claim.grade}' is above what the cited designs support (at most {best[1]}); lower the grade or cite stronger evidence"
         )
+    return None
 
 
 def check_usage(corpus: Corpus, prose_keys: set[str], out: Collector) -> None:
