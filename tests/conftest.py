@@ -18,6 +18,12 @@ HOOK = REPO / "hooks" / "evidence_hooks.py"
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """`evidence check` keeps parses in the user's cache folder; tests keep theirs apart."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite golden files from the current output")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy as copy_module
 import json
+import os
 import posixpath
 import re
 import subprocess
@@ -25,6 +26,7 @@ from pybtex.richtext import String, Text
 
 from evidence import bibformat, mdsafe, schema
 from evidence.bibfile import parse_bibtex
+from evidence.files import display_path
 from evidence.findings import Location
 from evidence.load import load_yaml
 from evidence.model import Reference
@@ -228,3 +230,21 @@ def test_every_character_the_plain_pattern_allows_is_left_alone_by_escaping() ->
 
 def test_common_values_skip_escaping() -> None:
     assert all(_PLAIN_TEXT.match(v) for v in ("Randomised controlled trial", "Smith et al. 2011", "Low", "Crohn's disease"))
+
+
+@pytest.mark.parametrize(
+    ("file", "root"),
+    [
+        ("/r/content/a.yaml", "/r"),
+        ("/r/content/a.yaml", "/r/"),
+        ("r/content/a.yaml", "r"),
+        ("x/../r/a.yaml", "x"),
+        ("/r", "/r"),
+        ("/rr/a.yaml", "/r"),
+        ("content/a.yaml", "."),
+        ("/r/b/../a.yaml", "/r"),
+        ("/a.yaml", "/"),
+    ],
+)
+def test_display_paths_are_what_relpath_gives(file: str, root: str) -> None:
+    assert display_path(Path(file), Path(root)) == os.path.relpath(Path(file), Path(root)).replace(os.sep, "/")

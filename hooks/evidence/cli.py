@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .files import display_path
 from .findings import Finding, format_findings, github_annotations, summary_line, summary_markdown
+from .parsecache import ParseCache
 from .sources import CLAIMS_FILE, load_review
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -28,6 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("path", nargs="?", default=".", help="folder holding claims.yaml (default: current folder)")
     check.add_argument("--format", choices=("text", "github", "json"), default="text", help="output format (default: text)")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.add_argument("--no-cache", action="store_true", help="parse every file again instead of reusing unchanged ones")
     check.add_argument(
         "--changed",
         action="append",
@@ -55,17 +57,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "check":
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    return run_check(Path(args.path), args.format, args.strict, args.changed)
+    return run_check(Path(args.path), args.format, args.strict, args.changed, cache=not args.no_cache)
 
 
-def run_check(root: Path, fmt: str, strict: bool, changed: Sequence[str] = ()) -> int:
+def run_check(root: Path, fmt: str, strict: bool, changed: Sequence[str] = (), cache: bool = True) -> int:
     if not root.is_dir():
         print(f"evidence: {root}: no such folder", file=sys.stderr)
         return EXIT_USAGE
     if not (root / CLAIMS_FILE).is_file():
         print(f"evidence: {root}: no {CLAIMS_FILE} here; pass the folder that holds the review", file=sys.stderr)
         return EXIT_USAGE
-    loaded = load_review(root)
+    parses = ParseCache.open(root) if cache else None
+    loaded = load_review(root, parses)
+    if parses is not None:
+        parses.save()
     findings = loaded.findings
     if fmt == "github":
         _report_github(findings, changed)

@@ -88,6 +88,12 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Finding]]:
 
     Hidden characters are reported but the text is still returned, so the rest of the file
     is checked in the same run."""
+    data, problems = read_bytes(path, shown)
+    return (None, problems) if data is None else decode(data, shown)
+
+
+def read_bytes(path: Path, shown: str) -> tuple[bytes | None, list[Finding]]:
+    """A file's bytes, unless it is too large (E109) or cannot be read (E107)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -95,9 +101,13 @@ def read_text(path: Path, shown: str) -> tuple[str | None, list[Finding]]:
             return None, [
                 error("E109", Location(shown), f"file is {size / 1048576:.1f} MB; the limit is {limit} MB: split it into several files")
             ]
-        data = path.read_bytes()
+        return path.read_bytes(), []
     except OSError as exc:
         return None, [error("E107", Location(shown), f"cannot read file: {exc.strerror or exc}")]
+
+
+def decode(data: bytes, shown: str) -> tuple[str | None, list[Finding]]:
+    """The text of a file's bytes as UTF-8 (a byte-order mark dropped), and its hidden characters."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -137,6 +147,9 @@ def describe(char: str) -> str:
 
 
 def display_path(file: Path, root: Path) -> str:
+    inside, top = str(file), str(root)
+    if top not in (".", "") and inside.startswith(top + os.sep) and ".." not in inside:  # the usual case: no lookups
+        return inside[len(top) + 1 :].replace(os.sep, "/")
     try:
         rel = os.path.relpath(file, root)
     except ValueError:

@@ -17,6 +17,7 @@ from .files import ContentTree, check_link, display_path, read_text, scan_conten
 from .findings import Finding, Location, did_you_mean, error
 from .load import STUDIES_DIR, YamlDoc, iter_yaml_files, load_yaml
 from .model import Corpus
+from .parsecache import ParseCache
 from .rawhtml import check_prose_html
 from .references import check_references
 from .validate import Collector, build_review, build_studies, build_topics, check_usage, cross_check
@@ -40,8 +41,10 @@ class Loaded:
         return tuple(f for f in self.findings if f.is_error)
 
 
-def load_review(root: Path) -> Loaded:
+def load_review(root: Path, cache: ParseCache | None = None) -> Loaded:
+    """The review at `root`; with a cache, YAML files whose text is unchanged since a clean parse are not parsed again."""
     out = Collector()
+    read_yaml = cache.load_yaml if cache is not None else load_yaml
 
     def shown(path: Path) -> str:
         return display_path(path, root)
@@ -57,7 +60,7 @@ def load_review(root: Path) -> Loaded:
     if not claims_path.is_file():
         out.error("E107", Location(CLAIMS_FILE), f"no {CLAIMS_FILE} here; run the command in the review's folder or pass its path")
         return Loaded(None, tuple(out.findings))
-    claims_doc, problems = load_yaml(claims_path, shown(claims_path))
+    claims_doc, problems = read_yaml(claims_path, shown(claims_path))
     out.findings.extend(problems)
     review = build_review(claims_doc, out)
 
@@ -66,7 +69,7 @@ def load_review(root: Path) -> Loaded:
     topic_docs: list[tuple[str, str, YamlDoc]] = []
     topic_files: dict[str, str] = {}
     for file in iter_yaml_files(root / CONTENT_DIR, tree.files):
-        doc, problems = load_yaml(file, shown(file))
+        doc, problems = read_yaml(file, shown(file))
         out.findings.extend(problems)
         docs[doc.path] = doc
         if file.parent.name == STUDIES_DIR:
@@ -85,7 +88,7 @@ def load_review(root: Path) -> Loaded:
         read_text(bib_path, BIB_FILE) if bib_path.is_file() else (None, [error("E107", Location(BIB_FILE), f"no {BIB_FILE} here")])
     )
     out.findings.extend(problems)
-    entries, problems = parse_bibtex(text or "", BIB_FILE)
+    entries, problems = (cache.parse_bibtex if cache is not None else parse_bibtex)(text or "", BIB_FILE)
     out.findings.extend(problems)
     references, problems = check_references(entries)
     out.findings.extend(problems)

@@ -1,0 +1,146 @@
+"""Parsed YAML and BibTeX files kept between runs of `evidence check`, keyed by their content.
+
+Reading YAML with positions is most of what a check costs, and between two runs a contributor
+usually changes one file. So each file that read cleanly is stored with a digest of its bytes;
+the next run reuses it only when the text is the same, the file's path is the same and the
+code that parsed it is the same (a digest of this package's reading modules and the versions
+of Python and PyYAML). Files with findings are never stored, so every finding comes from a
+fresh parse. Every cross-file check still runs on every run.
+
+The cache lives in the user's cache folder (`$XDG_CACHE_HOME`, else `~/.cache`), one file per
+review folder, never inside the review: a pull request cannot plant entries that would make
+CI skip a file. `EVIDENCE_CACHE=off` or `evidence check --no-cache` turns it off. A missing,
+unreadable or foreign cache file is ignored and replaced. Imports the readers: `bibfile`, `files`,
+`findings` and `load`.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import marshal
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .bibfile import BibEntry, parse_bibtex
+from .files import decode, read_bytes
+from .findings import Finding, Location
+from .load import YamlDoc, parse_yaml
+
+PACKAGE = Path(__file__).resolve().parent
+READERS = ("bibfile.py", "bibscan.py", "files.py", "findings.py", "load.py", "parsecache.py")
+"""The modules whose code decides what a parse gives; a change to any of them empties the cache."""
+FORMAT = 1
+
+
+def cache_file(root: Path) -> Path | None:
+    """Where the cache of the review at `root` lives, or None when caching is off or impossible."""
+    if os.environ.get("EVIDENCE_CACHE", "").lower() in ("0", "off", "no", "false"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME")
+    try:
+        folder = Path(base) if base else Path.home() / ".cache"
+    except RuntimeError:  # no home folder
+        return None
+    name = hashlib.blake2b(str(root.resolve()).encode("utf-8"), digest_size=12).hexdigest()
+    return folder / "evidence-review" / f"{name}.marshal"
+
+
+class ParseCache:
+    """The stored parses of one review, and those of this run, written back by `save`."""
+
+    def __init__(self, file: Path | None, stored: dict[str, Any]) -> None:
+        self.file = file
+        self.stored = stored
+        self.current: dict[str, Any] = {}
+        self.changed = False
+
+    @classmethod
+    def open(cls, root: Path) -> ParseCache:
+        file = cache_file(root)
+        stored: dict[str, Any] = {}
+        if file is not None:
+            try:
+                content = marshal.loads(file.read_bytes())
+            except (OSError, EOFError, ValueError, TypeError):
+                content = None
+            if isinstance(content, dict) and content.get("version") == _version() and isinstance(content.get("files"), dict):
+                stored = content["files"]
+        return cls(file, stored)
+
+    def load_yaml(self, file: Path, shown: str) -> tuple[YamlDoc, list[Finding]]:
+        """What `load.load_yaml` gives, from the cache when these bytes were parsed cleanly before."""
+        data, problems = read_bytes(file, shown)
+        if data is None:
+            return YamlDoc(shown, None), problems
+        digest = self.digest(data)
+        cached = self.get(shown, digest)
+        if cached is not None:
+            return cached, []
+        text, problems = decode(data, shown)
+        if text is None:
+            return YamlDoc(shown, None), problems
+        doc, more = parse_yaml(text, shown)
+        if not problems and not more:
+            self.put(digest, doc)
+        return doc, problems + more
+
+    def parse_bibtex(self, text: str, shown: str) -> tuple[list[BibEntry], list[Finding]]:
+        """What `bibfile.parse_bibtex` gives, from the cache when this text was read cleanly before."""
+        digest = self.digest(text.encode("utf-8"))
+        entry = self.stored.get(shown)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == digest:
+            self.current[shown] = entry
+            return [
+                BibEntry(key, kind, fields, Location(shown, line, col), source) for key, kind, fields, line, col, source in entry[1]
+            ], []
+        entries, findings = parse_bibtex(text, shown)
+        if not findings:
+            rows = [(e.key, e.type, e.fields, e.location.line, e.location.col, e.text) for e in entries]
+            self.current[shown] = (digest, rows)
+            self.changed = True
+        return entries, findings
+
+    @staticmethod
+    def digest(data: bytes) -> bytes:
+        return hashlib.blake2b(data, digest_size=16).digest()
+
+    def get(self, shown: str, digest: bytes) -> YamlDoc | None:
+        entry = self.stored.get(shown)
+        if not isinstance(entry, tuple) or len(entry) != 5 or entry[0] != digest:
+            return None
+        self.current[shown] = entry
+        _, data, values, keys, raw = entry
+        return YamlDoc(shown, data, values, keys, raw)
+
+    def put(self, digest: bytes, doc: YamlDoc) -> None:
+        self.current[doc.path] = (digest, doc.data, doc.values, doc.keys, doc.raw)
+        self.changed = True
+
+    def save(self) -> None:
+        """Write this run's parses (and only them) back, atomically; a failure only costs speed."""
+        if self.file is None or not (self.changed or self.current.keys() != self.stored.keys()):
+            return
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            blob = marshal.dumps({"version": _version(), "files": self.current})
+            with tempfile.NamedTemporaryFile(dir=self.file.parent, prefix=".tmp-", delete=False) as handle:
+                temporary = Path(handle.name)
+                handle.write(blob)
+            os.replace(temporary, self.file)
+        except (OSError, ValueError):
+            for leftover in self.file.parent.glob(".tmp-*") if self.file.parent.is_dir() else ():
+                leftover.unlink(missing_ok=True)
+
+
+@functools.cache
+def _version() -> str:
+    code = hashlib.blake2b(digest_size=12)
+    for name in READERS:
+        code.update((PACKAGE / name).read_bytes())
+    return f"{FORMAT}:{code.hexdigest()}:{sys.version}:{yaml.__version__}:{yaml.__with_libyaml__}"
