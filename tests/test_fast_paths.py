@@ -28,10 +28,11 @@ from evidence import bibformat, mdsafe, schema
 from evidence.bibfile import parse_bibtex
 from evidence.files import display_path
 from evidence.findings import Location
+from evidence.links import relative_link
 from evidence.load import load_yaml
 from evidence.model import Reference
 from evidence.references import check_references
-from evidence.render import _PLAIN_TEXT, _relative_link
+from evidence.render import _PLAIN_TEXT
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -120,7 +121,7 @@ TARGETS = st.sampled_from(
 @given(FOLDERS, TARGETS)
 def test_relative_links_match_posixpath(folder: str, target: str) -> None:
     expected = quote(posixpath.relpath(target, folder or "."), safe="/.-_~#:+")
-    assert _relative_link(folder, target) == expected
+    assert relative_link(folder, target) == expected
 
 
 # ---- Schema: jsonschema-rs decides only what jsonschema would decide the same way ------------

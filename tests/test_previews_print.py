@@ -17,7 +17,8 @@ import pytest
 import yaml
 
 from conftest import SITES, build_site, copy_site
-from evidence.render import PREVIEW_SEPARATOR, Renderer
+from evidence.citing import PREVIEW_SEPARATOR
+from evidence.render import Renderer
 from evidence.sources import load_review
 from test_browser import browser, serve
 

@@ -29,7 +29,8 @@ from .exports import EXPORT_SCHEMA, Site, export_files
 from .findings import sort_findings
 from .history import read_history
 from .jsonld import page_jsonld, script_json
-from .render import CHANGELOG_PAGE, CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, TEMPLATES, Renderer, kind_page, topic_page
+from .links import CHANGELOG_PAGE, CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, REFERENCES_INDEX, kind_page, topic_page
+from .render import TEMPLATES, Renderer
 from .schema import SCHEMAS, schema_text
 from .sources import BIB_FILE, CLAIMS_FILE, Loaded, load_review
 
@@ -204,7 +205,7 @@ def _require_build() -> _Build:
 def _is_reference_page(uri: str) -> bool:
     """Reference pages stay out of the navigation: Material renders the whole nav into every
     page, so thousands of them would make every page, and the build, many times larger."""
-    return uri.startswith(f"{REFERENCES_DIR}/") and uri != f"{REFERENCES_DIR}/index.md"
+    return uri.startswith(f"{REFERENCES_DIR}/") and uri != REFERENCES_INDEX
 
 
 def _navigation(loaded: Loaded, content: Path, config: MkDocsConfig) -> list[Any]:
@@ -218,7 +219,7 @@ def _navigation(loaded: Loaded, content: Path, config: MkDocsConfig) -> list[Any
         topics = [topic_page(t.id) for t in corpus.topics_of_kind(kind.id)]
         nav.append({kind.label: [kind_page(kind.id), *topics]})
     nav.append({"All claims": CLAIMS_PAGE})
-    nav.append({"References": f"{REFERENCES_DIR}/index.md"})
+    nav.append({"References": REFERENCES_INDEX})
     nav.append({"Methods": METHODS_PAGE})
     nav.append({"Changelog": CHANGELOG_PAGE})
     nav.extend(prose)

@@ -1,8 +1,11 @@
-"""Model to Markdown pages: one `Renderer` owns the Jinja environment and reference formatting.
+"""Model to Markdown pages: one `Renderer` renders every generated page of a corpus from the
+Jinja templates.
 
 Templates produce Markdown (not HTML) so MkDocs resolves and checks every link. Contributor
 text is never template source: it reaches templates as values, and `finalize` escapes every
 value that is not already `Md`, so forgetting a filter can only over-escape, never inject.
+The environment, and so each compiled template, is shared by the renderers of one process;
+grade and verdict badges are rendered once per folder and reused on every page there.
 """
 
 from __future__ import annotations
@@ -10,45 +13,29 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
 
-from . import mdsafe, plots, timeline
+from . import links, mdsafe, plots, timeline
 from .bibformat import ReferenceFormatter
 from .changes import changelog, topic_history
 from .citations import find_markers
+from .citing import Citations
 from .evidence_map import build_map, claim_groups, place_map
 from .exports import Site
 from .jsonld import page_citation
+from .links import CHANGELOG_PAGE, CLAIMS_PAGE, METHODS_PAGE, REFERENCES_INDEX, identifier_links, kind_page, reference_page, topic_page
 from .mdsafe import Md
-from .model import Change, Claim, Corpus, History, Reference, Topic
+from .model import Change, Claim, Corpus, History, Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
-PREVIEW_SEPARATOR = " · "
-_FIELD_NAMES = {"doi": "DOI", "pmid": "PMID", "pmcid": "PMCID", "url": "URL", "isbn": "ISBN"}
-
-CLAIMS_PAGE = "claims.md"
-METHODS_PAGE = "methods.md"
-CHANGELOG_PAGE = "changelog.md"
 HISTORY_LIMIT = 10
 """Changes listed on a topic page; the changelog lists them all."""
-REFERENCES_DIR = "references"
-
-
-def reference_page(key: str) -> str:
-    return f"{REFERENCES_DIR}/{key}.md"
-
-
-def topic_page(topic_id: str) -> str:
-    return f"{topic_id}.md"
-
-
-def kind_page(kind: str) -> str:
-    return f"{kind}/index.md"
 
 
 class Renderer:
@@ -58,23 +45,17 @@ class Renderer:
         self.corpus = corpus
         self.site = site or Site()
         self.formatter = ReferenceFormatter()
-        self.designs = {d.id: d for d in corpus.review.designs}
+        self.citations = Citations(corpus, self.formatter)
         self.asserted: dict[str, list[Claim]] = {}  # popular source -> the claims it asserts
         for claim in corpus.claims:
             if claim.asserted_by is not None:
                 self.asserted.setdefault(claim.asserted_by, []).append(claim)
         self.history = history or History()
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
-            undefined=jinja2.StrictUndefined,
-            autoescape=True,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            finalize=_finalize,
-        )
-        self.env.filters.update(text=mdsafe.text, inline=mdsafe.inline, blocks=mdsafe.blocks, attr=mdsafe.attr, slug=mdsafe.slug)
-        self.env.globals.update(review=corpus.review, grade=corpus.review.grade, verdict=corpus.review.verdict)
+        self.env = _environment(templates)
+        review = corpus.review
+        self.scales: dict[str, object] = {"review": review, "grade": review.grade, "verdict": review.verdict}
+        self._templates: dict[str, jinja2.Template] = {}
+        self._badges: dict[str, tuple[Callable[[str], Md], Callable[[str], Md]]] = {}
 
     # ---- Pages -----------------------------------------------------------------------------
 
@@ -85,7 +66,7 @@ class Renderer:
             out[kind_page(kind.id)] = self.kind_index(kind.id)
         for topic in corpus.topics:
             out[topic_page(topic.id)] = self.topic(topic)
-        out[f"{REFERENCES_DIR}/index.md"] = self.references_index()
+        out[REFERENCES_INDEX] = self.references_index()
         for key in corpus.references:
             out[reference_page(key)] = self.reference(key)
         out[CLAIMS_PAGE] = self.claims_index()
@@ -96,7 +77,7 @@ class Renderer:
     def topic(self, topic: Topic) -> str:
         src = topic_page(topic.id)
         numbering: dict[str, int] = {}
-        overview = self.prose(topic.overview, src, numbering) if topic.overview else None
+        overview = self.citations.prose(topic.overview, src, numbering) if topic.overview else None
         claims = [self._claim_view(c, src, numbering) for c in topic.claims]
         about = [self._claim_view(c, src, numbering) for c in self.corpus.claims_about.get(topic.id, ())]
         cited = list(numbering)
@@ -112,11 +93,11 @@ class Renderer:
             studies=[self._study_row(k, src) for k in cited if k in self.corpus.studies],
             effects=self._effect_plots(topic, cited, src),
             bibliography=[
-                (numbering[k], self._link(src, reference_page(k)), self.formatter.plain(self.corpus.references[k])) for k in cited
+                (numbering[k], links.link(src, reference_page(k)), self.formatter.plain(self.corpus.references[k])) for k in cited
             ],
             related=[self._topic_link(t, src) for t in self.corpus.linked_topics.get(topic.id, ())],
             best=self._best_grade(topic.claims),
-            timeline=timeline.section(self.corpus, topic, cited, self.formatter.label, self._size, self.site, src),
+            timeline=timeline.section(self.corpus, topic, cited, self.formatter.label, self.citations.size, self.site, src),
             reviewed=topic.reviewed or self.corpus.review.last_reviewed,
             changes=[self._change_row(c) for c in changes[:HISTORY_LIMIT]],
             more=len(changes) - HISTORY_LIMIT,
@@ -142,23 +123,23 @@ class Renderer:
             ref=ref,
             label=self.formatter.label(ref),
             citation=self.formatter.plain(ref),
-            links=_identifier_links(ref),
+            links=identifier_links(ref),
             study=self.corpus.studies.get(key),
-            design=self._design_label(key),
-            size=self._size(key),
+            design=self.citations.design_label(key),
+            size=self.citations.size(key),
             citing=[self._backlink(c, src) for c in citing],
             asserted=[self._backlink(c, src) for c in asserted],
         )
 
     def references_index(self) -> str:
-        src = f"{REFERENCES_DIR}/index.md"
+        src = REFERENCES_INDEX
         refs = sorted(self.corpus.references.values(), key=lambda r: (self.formatter.sort_key(r), r.key))
         rows = [
             (
-                self._link(src, reference_page(r.key)),
+                links.link(src, reference_page(r.key)),
                 self.formatter.label(r),
                 self.formatter.plain(r),
-                self._design_label(r.key),
+                self.citations.design_label(r.key),
                 len(self.corpus.claims_citing.get(r.key, ())),
             )
             for r in refs
@@ -179,40 +160,24 @@ class Renderer:
     # ---- Views -----------------------------------------------------------------------------
 
     def _render(self, template: str, src: str, **context: object) -> str:
-        link = lambda target: Md(self._link(src, target))  # noqa: E731
-        return self.env.get_template(template).render(src=src, link=link, **context)
+        compiled = self._templates.get(template)
+        if compiled is None:
+            compiled = self._templates[template] = self.env.get_template(template)
+        grade_badge, verdict_badge = self._badges_in(posixpath.dirname(src))
+        link = functools.partial(links.link, src)
+        return compiled.render(src=src, link=link, grade_badge=grade_badge, verdict_badge=verdict_badge, **self.scales, **context)
 
-    def cite(self, src: str, key: str, locator: str | None, numbering: dict[str, int], grade: str | None = None) -> Md:
-        """A numbered citation link whose title previews the work; numbers are shared across the page.
-
-        The preview's parts are joined with `PREVIEW_SEPARATOR`: one line for the tooltip on
-        hover and focus, and the lines of the box that `evidence.js` shows on a tap."""
-        number = numbering.setdefault(key, len(numbering) + 1)
-        preview = PREVIEW_SEPARATOR.join(self._preview(self.corpus.references[key], locator, grade))
-        return Md(f'[\\[{number}\\]]({self._link(src, reference_page(key))} "{mdsafe.attr(preview)}"){{ .ev-cite }}')
-
-    def prose(self, text: str, src: str, numbering: dict[str, int]) -> Md:
-        """Contributor paragraphs (escaped like `mdsafe.blocks`) with [@key] markers linked."""
-        out = []
-        for paragraph in re.split(r"\n\s*\n", text):
-            flat = " ".join(paragraph.split())
-            if not flat:
-                continue
-            links: list[Md] = []
-            holed = []
-            pos = 0
-            for marker in find_markers(flat):
-                holed.append(flat[pos : marker.start])
-                if marker.items and all(k in self.corpus.references for k, _ in marker.items):
-                    links.append(Md("".join(self.cite(src, k, loc, numbering) for k, loc in marker.items)))
-                    holed.append(f"\ue000{len(links) - 1}\ue001")
-                else:
-                    holed.append(marker.raw)
-                pos = marker.end
-            holed.append(flat[pos:])
-            escaped = mdsafe.inline("".join(holed))
-            out.append(_fill_holes(escaped, links))
-        return Md("\n\n".join(out))
+    def _badges_in(self, folder: str) -> tuple[Callable[[str], Md], Callable[[str], Md]]:
+        """Every grade's and verdict's badge as written on pages in `folder`, from `_badges.md.j2`."""
+        badges = self._badges.get(folder)
+        if badges is None:
+            link = functools.partial(links.relative_link, folder)
+            module: Any = self.env.get_template("_badges.md.j2").make_module({"link": link, **self.scales})
+            review = self.corpus.review
+            grades = {g.id: Md(module.grade_badge(g.id)) for g in review.grades}
+            verdicts = {v.id: Md(module.verdict_badge(v.id)) for v in review.verdicts}
+            badges = self._badges[folder] = (grades.__getitem__, verdicts.__getitem__)
+        return badges
 
     def prose_page(self, markdown: str, src: str) -> str:
         """A hand-written page: [@key] groups become numbered links, and a reference list is appended.
@@ -226,11 +191,11 @@ class Renderer:
         pos = 0
         for marker in markers:
             out.append(markdown[pos : marker.start])
-            out.extend(self.cite(src, key, locator, numbering) for key, locator in marker.items)
+            out.extend(self.citations.cite(src, key, locator, numbering) for key, locator in marker.items)
             pos = marker.end
         out.append(markdown[pos:])
         listing = "\n".join(
-            f"{n}. [{mdsafe.text(self.formatter.plain(self.corpus.references[k]))}]({self._link(src, reference_page(k))})"
+            f"{n}. [{mdsafe.text(self.formatter.plain(self.corpus.references[k]))}]({links.link(src, reference_page(k))})"
             for k, n in numbering.items()
         )
         return place_map("".join(out).rstrip() + "\n\n## References { #references }\n\n" + listing + "\n", lambda: self._map(src))
@@ -239,7 +204,7 @@ class Renderer:
         return Md(self._render("evidence_map.md.j2", src, map=build_map(self.corpus)).rstrip())
 
     def _claim_view(self, claim: Claim, src: str, numbering: dict[str, int]) -> dict[str, object]:
-        cites = Md("".join(self.cite(src, c.key, c.locator, numbering, claim.grade) for c in claim.cites))
+        cites = Md("".join(self.citations.cite(src, c.key, c.locator, numbering, claim.grade) for c in claim.cites))
         home = self._topic_link(claim.topic, src) if topic_page(claim.topic) != src else None
         return {"claim": claim, "cites": cites, "home": home}
 
@@ -247,29 +212,6 @@ class Renderer:
         """The reference line as text, and the BibTeX as an indented code block inside the admonition."""
         cite = page_citation(self.corpus.review, topic, self.site)
         return {"text": mdsafe.text(cite.text), "bibtex": Md("\n".join(" " * 8 + line for line in cite.bibtex.splitlines()))}
-
-    def _preview(self, ref: Reference, locator: str | None, grade: str | None) -> list[str]:
-        """Short reference and title; design and n; the claim's grade and the highest grade the
-        design allows; the locator; and any detail that could not be verified."""
-        parts = [self.formatter.label(ref)]
-        if title := self.formatter.title(ref):
-            parts.append(title)
-        study = self.corpus.studies.get(ref.key)
-        design = self.designs.get(study.design) if study else None
-        if study is not None:
-            parts.append(", ".join(p for p in (self._design_label(ref.key), self._size(ref.key)) if p))
-        labels = {g.id: g.label for g in self.corpus.review.grades}
-        ceiling = labels.get(design.max_grade) if design else None
-        graded = f"Claim graded {labels[grade]}" if grade in labels else None
-        allows = f"this design allows up to {ceiling}" if ceiling else None
-        if graded or allows:
-            text = "; ".join(p for p in (graded, allows) if p)
-            parts.append(text[0].upper() + text[1:])
-        if locator:
-            parts.append(locator)
-        if ref.unverified:
-            parts.append("Not verified: " + ", ".join(_FIELD_NAMES.get(f, f) for f in ref.unverified))
-        return parts
 
     def changelog(self) -> str:
         src = CHANGELOG_PAGE
@@ -294,23 +236,23 @@ class Renderer:
 
     def _topic_list(self, topic_ids: Iterable[str], src: str) -> Md:
         topics = self.corpus.topic_by_id
-        return Md(", ".join(f"[{mdsafe.text(topics[t].title)}]({self._link(src, topic_page(t))}#change-history)" for t in topic_ids))
+        return Md(", ".join(f"[{mdsafe.text(topics[t].title)}]({links.link(src, topic_page(t))}#change-history)" for t in topic_ids))
 
     def _study_row(self, key: str, src: str) -> dict[str, object]:
         return {
-            "href": self._link(src, reference_page(key)),
+            "href": links.link(src, reference_page(key)),
             "label": self.formatter.label(self.corpus.references[key]),
             "study": self.corpus.studies[key],
-            "design": self._design_label(key),
-            "size": self._size(key),
+            "design": self.citations.design_label(key),
+            "size": self.citations.size(key),
         }
 
     def _effect_plots(self, topic: Topic, cited: list[str], src: str) -> list[dict[str, object]]:
         """Forest plots of the effects reported by the works this topic's own claims cite, for kinds that show them."""
         if not self.corpus.review.kind(topic.kind).effect_plots:
             return []
-        rows = plots.rows(self.corpus, topic, cited, lambda key: self.formatter.label(self.corpus.references[key]), self._size)
-        hrefs = {key: self._link(src, reference_page(key)) for key in cited}
+        rows = plots.rows(self.corpus, topic, cited, lambda key: self.formatter.label(self.corpus.references[key]), self.citations.size)
+        hrefs = {key: links.link(src, reference_page(key)) for key in cited}
         return [
             {"plot": p, "figure": Md(plots.draw(p, f"forest-{i}")), "table": plots.table(p), "hrefs": hrefs}
             for i, p in enumerate(plots.group(rows), 1)
@@ -318,57 +260,33 @@ class Renderer:
 
     def _backlink(self, claim: Claim, src: str) -> dict[str, object]:
         topic = self.corpus.topic_by_id[claim.topic]
-        return {"claim": claim, "href": Md(f"{self._link(src, topic_page(topic.id))}#{claim.id}"), "topic": topic}
+        return {"claim": claim, "href": Md(f"{links.link(src, topic_page(topic.id))}#{claim.id}"), "topic": topic}
 
     def _topic_link(self, topic_id: str, src: str) -> dict[str, object]:
         topic = self.corpus.topic_by_id[topic_id]
-        return {"topic": topic, "href": self._link(src, topic_page(topic_id)), "kind": self.corpus.review.kind(topic.kind)}
-
-    def _size(self, key: str) -> str | None:
-        """n as a reader should read it: "40 participants" or "7 studies"."""
-        study = self.corpus.studies.get(key)
-        if study is None or study.n is None:
-            return None
-        design = self.designs.get(study.design)
-        unit = design.counts if design else "participants"
-        return f"{study.n} {unit[:-1] if study.n == 1 else unit}"
-
-    def _design_label(self, key: str) -> str | None:
-        study = self.corpus.studies.get(key)
-        if study is None:
-            return None
-        design = self.designs.get(study.design)
-        return design.label if design else study.design
+        return {"topic": topic, "href": links.link(src, topic_page(topic_id)), "kind": self.corpus.review.kind(topic.kind)}
 
     def _best_grade(self, claims: Iterable[Claim]) -> str | None:
         ranks = {g.id: g.rank for g in self.corpus.review.grades}
         known = [c.grade for c in claims if c.grade in ranks and c.verdict is None]
         return min(known, key=ranks.__getitem__) if known else None
 
-    @staticmethod
-    def _link(src: str, target: str) -> Md:
-        return _relative_link(posixpath.dirname(src), target)
 
-
-@functools.lru_cache(maxsize=1 << 16)
-def _relative_link(folder: str, target: str) -> Md:
-    """`target` relative to `folder` (both inside docs/), quoted for a Markdown link.
-
-    Pages link thousands of times; `posixpath.relpath` asks the OS for the working directory
-    on each call, so normalised paths are compared here and anything else is left to it."""
-    here, there = folder.split("/") if folder else [], target.split("/")
-    if {"", ".", ".."} & {*here, *there}:
-        rel = posixpath.relpath(target, folder or ".")
-    else:
-        common = 0
-        while common < min(len(here), len(there)) and here[common] == there[common]:
-            common += 1
-        rel = "/".join([".."] * (len(here) - common) + there[common:]) or "."
-    return Md(quote(rel, safe="/.-_~#:+"))
-
-
-def _fill_holes(text: str, links: list[Md]) -> str:
-    return re.sub("\ue000(\\d+)\ue001", lambda m: links[int(m.group(1))], text)
+@functools.lru_cache(maxsize=4)
+def _environment(templates: Path) -> jinja2.Environment:
+    """One environment per template folder and process, so templates are compiled once and
+    recompiled only when their file changes (`mkdocs serve` watches them)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
+    )
+    env.filters.update(text=mdsafe.text, inline=mdsafe.inline, blocks=mdsafe.blocks, attr=mdsafe.attr, slug=mdsafe.slug)
+    return env
 
 
 _PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9,.:;()'/?-]*(?: [A-Za-z0-9,.:;()'/?-]+)*\Z")
@@ -384,16 +302,3 @@ def _finalize(value: object) -> object:
     if type(value) is str and _PLAIN_TEXT.match(value):  # most values: nothing to escape or collapse
         return Md(value)
     return mdsafe.text(value)
-
-
-def _identifier_links(ref: Reference) -> list[tuple[str, Md]]:
-    links: list[tuple[str, Md]] = []
-    if doi := ref.get("doi"):
-        links.append((f"DOI {doi}", Md("https://doi.org/" + quote(doi, safe="/:;._-"))))
-    if pmid := ref.get("pmid"):
-        links.append((f"PubMed {pmid}", Md(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/")))
-    if pmcid := ref.get("pmcid"):
-        links.append((pmcid, Md(f"https://pmc.ncbi.nlm.nih.gov/articles/{pmcid}/")))
-    if (url := ref.get("url")) and re.match(r"https?://", url):
-        links.append(("Source page", Md(quote(url, safe="/:;._-~?=&%#+@!$,"))))
-    return links
