@@ -17,7 +17,7 @@ from pathlib import Path
 from .files import display_path
 from .findings import Finding, format_findings, github_annotations, summary_line, summary_markdown
 from .parsecache import ParseCache
-from .sources import CLAIMS_FILE, load_review
+from .sources import CLAIMS_FILE, load_review, paused_collection
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -67,10 +67,11 @@ def run_check(root: Path, fmt: str, strict: bool, changed: Sequence[str] = (), c
     if not (root / CLAIMS_FILE).is_file():
         print(f"evidence: {root}: no {CLAIMS_FILE} here; pass the folder that holds the review", file=sys.stderr)
         return EXIT_USAGE
-    parses = ParseCache.open(root) if cache else None
-    loaded = load_review(root, parses)
-    if parses is not None:
-        parses.save()
+    with paused_collection():
+        parses = ParseCache.open(root) if cache else None
+        loaded = load_review(root, parses)
+        if parses is not None:
+            parses.save()
     findings = loaded.findings
     if fmt == "github":
         _report_github(findings, changed)

@@ -1,6 +1,7 @@
 """Findings: every problem the engine reports, as a value with a location.
 
-Owns `Location`, `Severity`, `Finding` and their text / GitHub / JSON formats.
+Owns `Location` (and `Deferred`, one worked out on demand), `Severity`, `Finding` and their
+text / GitHub / JSON formats.
 Imports nothing of ours, so every other module can report through it.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 import difflib
 import enum
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -25,6 +26,35 @@ class Location:
         if not self.line:
             return self.path
         return f"{self.path}:{self.line}:{self.col or 1}"
+
+
+class Deferred:
+    """A location worked out only when something asks for it. A file read from the parse cache
+    keeps its positions packed until a finding needs one, so a clean check never unpacks them."""
+
+    __slots__ = ("find",)
+
+    def __init__(self, find: Callable[[], Location]) -> None:
+        self.find = find
+
+    def __str__(self) -> str:
+        return str(self.find())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Location, Deferred)):
+            return self.find() == located(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.find())
+
+
+Place = Location | Deferred
+"""Where a model object came from: a Location, or one to be worked out when needed."""
+
+
+def located(place: Place) -> Location:
+    return place if isinstance(place, Location) else place.find()
 
 
 class Severity(enum.Enum):
@@ -69,12 +99,12 @@ class Finding:
         }
 
 
-def error(code: str, location: Location, message: str) -> Finding:
-    return Finding(code, Severity.ERROR, location, message)
+def error(code: str, location: Place, message: str) -> Finding:
+    return Finding(code, Severity.ERROR, located(location), message)
 
 
-def warning(code: str, location: Location, message: str) -> Finding:
-    return Finding(code, Severity.WARNING, location, message)
+def warning(code: str, location: Place, message: str) -> Finding:
+    return Finding(code, Severity.WARNING, located(location), message)
 
 
 def sort_findings(findings: Iterable[Finding]) -> list[Finding]:

@@ -9,6 +9,8 @@ error messages. Imports only `findings`.
 
 from __future__ import annotations
 
+import functools
+import marshal
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +20,7 @@ from typing import Any
 import yaml
 
 from .files import HIDDEN, describe, read_text
-from .findings import Finding, Location, error
+from .findings import Deferred, Finding, Location, Place, error
 
 Key = str | int
 JsonPath = tuple[Key, ...]
@@ -42,6 +44,38 @@ Position = tuple[int, int]
 """Line and column, both from 1."""
 
 
+Tables = tuple[dict[JsonPath, Position], dict[JsonPath, Position], dict[JsonPath, str]]
+"""Positions of values, positions of keys, and source text of plain scalars read as non-text."""
+
+
+class Positions:
+    """A document's position tables, which may stay packed (marshal bytes) until first asked for."""
+
+    __slots__ = ("_packed", "_tables")
+
+    def __init__(self, tables: Tables | None = None, packed: bytes | None = None) -> None:
+        self._tables = tables if tables is not None or packed is not None else ({}, {}, {})
+        self._packed = packed
+
+    @property
+    def unpacked(self) -> bool:
+        return self._tables is not None
+
+    @property
+    def tables(self) -> Tables:
+        if self._tables is None:
+            self._tables = marshal.loads(self._packed or b"")
+        return self._tables
+
+    def packed(self) -> bytes:
+        return self._packed if self._packed is not None else marshal.dumps(self._tables)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Positions) and self.tables == other.tables
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @dataclass(frozen=True, slots=True)
 class YamlDoc:
     """One YAML file as plain data plus where each value and key came from."""
@@ -50,12 +84,22 @@ class YamlDoc:
     """Path as reported in findings (relative to the review root, with forward slashes)."""
     data: object
     """dicts, lists, str, int, float, bool or None; None also when the file could not be read."""
-    values: dict[JsonPath, Position] = field(default_factory=dict)
-    """Position of every value, keyed by its path from the document root."""
-    keys: dict[JsonPath, Position] = field(default_factory=dict)
-    """Position of every mapping key, keyed by the path of the value it names."""
-    raw: dict[JsonPath, str] = field(default_factory=dict)
-    """Source text of plain scalars that were read as numbers, booleans or null."""
+    positions: Positions = field(default_factory=Positions)
+
+    @property
+    def values(self) -> dict[JsonPath, Position]:
+        """Position of every value, keyed by its path from the document root."""
+        return self.positions.tables[0]
+
+    @property
+    def keys(self) -> dict[JsonPath, Position]:
+        """Position of every mapping key, keyed by the path of the value it names."""
+        return self.positions.tables[1]
+
+    @property
+    def raw(self) -> dict[JsonPath, str]:
+        """Source text of plain scalars that were read as numbers, booleans or null."""
+        return self.positions.tables[2]
 
     def loc(self, path: JsonPath) -> Location:
         """The position of the value at `path`, or of its nearest enclosing value."""
@@ -68,6 +112,17 @@ class YamlDoc:
     def key_loc(self, path: JsonPath) -> Location:
         where = self.keys.get(path)
         return self.loc(path) if where is None else Location(self.path, *where)
+
+    def place(self, path: JsonPath) -> Place:
+        """What `loc` gives, worked out only when needed if the positions are still packed."""
+        if not self.positions.unpacked:
+            return Deferred(functools.partial(self.loc, path))
+        return self.loc(path)
+
+    def key_place(self, path: JsonPath) -> Place:
+        if not self.positions.unpacked:
+            return Deferred(functools.partial(self.key_loc, path))
+        return self.key_loc(path)
 
 
 def parse_yaml(text: str, path: str) -> tuple[YamlDoc, list[Finding]]:
@@ -242,7 +297,7 @@ def _compose(parser: Any, path: str, findings: list[Finding]) -> YamlDoc | None:
             stack.append(top)
     if documents == 0 or root is _EMPTY or root is None:
         return None
-    return YamlDoc(path, root, values, keys, raw)
+    return YamlDoc(path, root, Positions((values, keys, raw)))
 
 
 def _check_props(event: Any, path: str, where: Position, findings: list[Finding]) -> None:

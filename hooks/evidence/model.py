@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .findings import Location
+from .findings import Location, Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ class Review:
 class Citation:
     key: str
     locator: str | None
-    location: Location
+    location: Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,7 @@ class Claim:
     grade: str
     why: str
     cites: tuple[Citation, ...]
-    location: Location
+    location: Place
     direction: str | None = None
     outcome: str | None = None
     domain: str | None = None
@@ -236,7 +236,7 @@ class Study:
 
     key: str
     design: str
-    location: Location
+    location: Place
     n: int | None = None
     population: str | None = None
     intervention: str | None = None

@@ -30,12 +30,12 @@ import yaml
 from .bibfile import BibEntry, parse_bibtex
 from .files import decode, read_bytes
 from .findings import Finding, Location
-from .load import YamlDoc, parse_yaml
+from .load import Positions, YamlDoc, parse_yaml
 
 PACKAGE = Path(__file__).resolve().parent
 READERS = ("bibfile.py", "bibscan.py", "files.py", "findings.py", "load.py", "parsecache.py")
 """The modules whose code decides what a parse gives; a change to any of them empties the cache."""
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_file(root: Path) -> Path | None:
@@ -112,14 +112,14 @@ class ParseCache:
 
     def get(self, shown: str, digest: bytes) -> YamlDoc | None:
         entry = self.stored.get(shown)
-        if not isinstance(entry, tuple) or len(entry) != 5 or entry[0] != digest:
+        if not isinstance(entry, tuple) or len(entry) != 3 or entry[0] != digest or not isinstance(entry[2], bytes):
             return None
         self.current[shown] = entry
-        _, data, values, keys, raw = entry
-        return YamlDoc(shown, data, values, keys, raw)
+        return YamlDoc(shown, entry[1], Positions(packed=entry[2]))
 
     def put(self, digest: bytes, doc: YamlDoc) -> None:
-        self.current[doc.path] = (digest, doc.data, doc.values, doc.keys, doc.raw)
+        """Store a clean parse; its positions are packed apart, to be unpacked only for a finding."""
+        self.current[doc.path] = (digest, doc.data, doc.positions.packed())
         self.changed = True
 
     def save(self) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from . import mdsafe, schema
 from .changes import read_changes
 from .effects import build_outcomes
-from .findings import Finding, Location, did_you_mean, error, warning
+from .findings import Finding, Location, Place, did_you_mean, error, warning
 from .load import JsonPath, YamlDoc
 from .model import (
     Citation,
@@ -39,10 +39,10 @@ PLACEHOLDER = "TODO"
 class Collector:
     findings: list[Finding] = field(default_factory=list)
 
-    def error(self, code: str, where: Location, message: str) -> None:
+    def error(self, code: str, where: Place, message: str) -> None:
         self.findings.append(error(code, where, message))
 
-    def warning(self, code: str, where: Location, message: str) -> None:
+    def warning(self, code: str, where: Place, message: str) -> None:
         self.findings.append(warning(code, where, message))
 
 
@@ -111,7 +111,7 @@ def build_studies(docs: Iterable[YamlDoc], review: Review | None, out: Collector
         if not isinstance(doc.data, dict):
             continue
         for key, facts in doc.data.items():
-            where = doc.key_loc((key,))
+            where = doc.key_place((key,))
             if not isinstance(facts, dict) or "design" not in facts:
                 continue
             first = studies.get(key)
@@ -145,7 +145,7 @@ def build_topics(docs: Iterable[tuple[str, str, YamlDoc]], review: Review | None
     """Topics from (kind, slug, doc) triples; claim ids are checked for uniqueness across files."""
     kind_ids = [k.id for k in review.kinds] if review else []
     topics: list[Topic] = []
-    claim_seen: dict[str, Location] = {}
+    claim_seen: dict[str, Place] = {}
     for kind, slug, doc in docs:
         out.findings.extend(schema.check(doc, "topic"))
         file_loc = Location(doc.path, 1, 1)
@@ -200,7 +200,7 @@ def _build_claim(doc: YamlDoc, path: JsonPath, raw: object, topic_id: str) -> Cl
         return None
     cites: list[Citation] = []
     for j, c in enumerate(_items(raw.get("cite"))):
-        where = doc.loc((*path, "cite", j))
+        where = doc.place((*path, "cite", j))
         if isinstance(c, str):
             cites.append(Citation(c, None, where))
         elif isinstance(c, dict) and isinstance(c.get("key"), str):
@@ -213,7 +213,7 @@ def _build_claim(doc: YamlDoc, path: JsonPath, raw: object, topic_id: str) -> Cl
         grade=raw["grade"],
         why=raw["why"],
         cites=tuple(cites),
-        location=doc.loc((*path, "id")),
+        location=doc.place((*path, "id")),
         direction=_opt(raw, "direction"),
         outcome=_opt(raw, "outcome"),
         domain=_opt(raw, "domain"),
@@ -241,11 +241,10 @@ def cross_check(corpus: Corpus, docs: dict[str, YamlDoc], out: Collector) -> Non
     for topic in corpus.topics:
         doc = docs[topic.location.path]
         for i, ref in enumerate(topic.related):
-            where = doc.loc(("related", i))
             if ref == topic.id:
-                out.error("E406", where, f"topic '{topic.id}' lists itself as related")
+                out.error("E406", doc.loc(("related", i)), f"topic '{topic.id}' lists itself as related")
             elif ref not in corpus.topic_by_id:
-                _unknown(out, "E406", where, "topic", ref, topic_ids)
+                _unknown(out, "E406", doc.loc(("related", i)), "topic", ref, topic_ids)
         for i, claim in enumerate(topic.claims):
             path: JsonPath = ("claims", i)
             if claim.grade not in grade_ids:
@@ -339,7 +338,7 @@ def check_usage(corpus: Corpus, prose_keys: set[str], out: Collector) -> None:
 # ---- Helpers -------------------------------------------------------------------------------
 
 
-def _unknown(out: Collector, code: str, where: Location, what: str, value: str, options: list[str], suffix: str = "") -> None:
+def _unknown(out: Collector, code: str, where: Place, what: str, value: str, options: list[str], suffix: str = "") -> None:
     out.error(code, where, f"unknown {what} '{value}'{suffix}{did_you_mean(value, options)}")
 
 
