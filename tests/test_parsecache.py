@@ -7,6 +7,7 @@ lives inside the review and can be turned off.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from evidence import parsecache
+from evidence import parsecache, sources
 from evidence.cli import main
 from evidence.parsecache import ParseCache, cache_file
 from evidence.sources import load_review
@@ -147,3 +148,17 @@ def test_the_review_loads_the_same_from_the_cache() -> None:
     assert again.findings == fresh.findings
     assert again.corpus == fresh.corpus
     assert again.prose == fresh.prose
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_paused_only_while_a_review_loads(enabled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    states: list[bool] = []
+    real = sources._load_review
+    monkeypatch.setattr(sources, "_load_review", lambda root, cache: states.append(gc.isenabled()) or real(root, cache))
+    (gc.enable if enabled else gc.disable)()
+    try:
+        load_review(REPO / "tests" / "sites" / "basic")
+        assert states == [False]
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
