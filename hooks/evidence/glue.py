@@ -12,6 +12,7 @@ pages whose Markdown did not change since the previous build are not rebuilt.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import tempfile
 from dataclasses import dataclass, field
@@ -77,6 +78,7 @@ class _Unchanged(File):
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build
+    gc.unfreeze()  # the previous build's objects may be collected again
     root = Path(config.config_file_path).parent
     loaded = load_review(root)
     for finding in sort_findings(loaded.findings):
@@ -137,6 +139,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, uri, content=content))
     build.linked_data = {topic_page(t.id): script_json(page_jsonld(corpus, t, site)) for t in corpus.topics}
     build.generated = frozenset(pages)
+    gc.freeze()  # the review and the configuration outlive every page: full collections need not walk them
     return files
 
 
