@@ -8,6 +8,9 @@ build's Markdown and marks identical pages unchanged.
 from __future__ import annotations
 
 import logging
+import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,3 +44,53 @@ def test_dirty_rebuild_writes_only_the_pages_that_changed(site_copy: Callable[[s
     assert "methods/index.html" not in changed
     assert "mechanisms/example-pathway/index.html" not in changed
     assert len(changed) < len(before) // 2, sorted(changed)
+
+
+EDITS = [
+    ("content/mechanisms/example-pathway.yaml", "title: Example pathway", "title: Renamed pathway", "Renamed pathway"),
+    ("content/mechanisms/example-pathway.yaml", "lower levels of a marker", "higher levels of a marker", "higher levels"),
+    ("references.bib", "title = {A case report}", "title = {A renamed case report}", "A renamed case report"),
+    ("claims.yaml", "label: Very low,", "label: Very uncertain,", "Very uncertain"),
+    ("content/studies/facts.yaml", "n: 40", "n: 41", "41 participants"),
+]
+"""Edits whose effect reaches other pages than the edited one: titles of linked topics, claims
+shown on other topics and on reference pages, reference text in previews, scales, study facts."""
+
+
+def files_of(site: Path) -> dict[str, str]:
+    """Every page and download of a built site (the gzipped sitemap holds a build time)."""
+    return {p.relative_to(site).as_posix(): p.read_text("utf-8") for p in site.rglob("*") if p.suffix in (".html", ".json", ".bib", ".xml")}
+
+
+def articles(site: Path) -> dict[str, str]:
+    pattern = re.compile(r"<article.*?</article>", re.S)
+    return {uri: match.group(0) for uri, text in files_of(site).items() if (match := pattern.search(text))}
+
+
+def fresh_build(root: Path, site: Path) -> None:
+    """A build in a new process: nothing kept from earlier builds can reach it."""
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+def test_rebuilds_after_edits_give_what_a_fresh_build_gives(site_copy: Callable[[str], Path], tmp_path: Path) -> None:
+    """Rebuilds in one process, as `mkdocs serve` makes them, reuse what did not change: after
+    each edit the site equals a fresh build's. Under --dirty MkDocs leaves unchanged source files
+    (and every page's navigation) as they were, so there the generated pages' content is compared."""
+    root = site_copy("basic")
+    full, dirty = tmp_path / "full", tmp_path / "dirty"
+    build(root, full, dirty=False)
+    build(root, dirty, dirty=False)
+    for i, (name, old, new, shown) in enumerate(EDITS):
+        path = root / name
+        text = path.read_text("utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new), "utf-8")
+        build(root, full, dirty=False)
+        build(root, dirty, dirty=True)
+        fresh_build(root, tmp_path / f"fresh-{i}")
+        expected = files_of(tmp_path / f"fresh-{i}")
+        assert shown in "".join(expected.values())
+        assert files_of(full) == expected, name
+        generated = {uri: html for uri, html in articles(tmp_path / f"fresh-{i}").items() if uri != "index.html"}
+        assert {uri: html for uri, html in articles(dirty).items() if uri in generated} == generated, name

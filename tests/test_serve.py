@@ -51,6 +51,7 @@ def test_serve_rebuilds_after_editing_yaml_and_bib(site_copy: Callable[[str], Pa
         topic = root / "content" / "conditions" / "example-disease.yaml"
         topic.write_text(topic.read_text("utf-8").replace("title: Example disease", "title: Edited disease"), "utf-8")
         wait_for(base + "conditions/example-disease/", "Edited disease")
+        wait_for(base + "mechanisms/example-pathway/", "Edited disease")  # a related topic: its page is rendered again too
 
         bib = root / "references.bib"
         bib.write_text(bib.read_text("utf-8").replace("A randomised trial of the drug", "A renamed trial"), "utf-8")

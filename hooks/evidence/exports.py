@@ -13,6 +13,7 @@ import functools
 import json
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ CSL_JSON = f"{EXPORTS_DIR}/references.json"
 EXPORT_SCHEMA = "claims-export"
 """Name of the JSON Schema of claims.json, published with the others under schema/."""
 INTERNAL_FIELDS = frozenset({"unverified"})
+Cached = Callable[[str, object, Callable[[], str]], str]
 
 CSL_TYPES = {
     "article": "article-journal",
@@ -267,12 +269,13 @@ def identifier_urls(ref: Reference) -> list[str]:
 # ---- Files ---------------------------------------------------------------------------------
 
 
-def export_files(corpus: Corpus, site: Site) -> dict[str, str]:
-    """{path in the site: content} for every download."""
+def export_files(corpus: Corpus, site: Site, cached: Cached = lambda name, inputs, compute: compute()) -> dict[str, str]:
+    """{path in the site: content} for every download. `cached(name, inputs, compute)` may give
+    an earlier result of `compute` while what it reads, `inputs`, compares equal (see `reuse`)."""
     return {
-        CLAIMS_JSON: _json(claims_export(corpus, site)),
-        BIBTEX: bibtex(corpus),
-        CSL_JSON: _json(csl_items(corpus)),
+        CLAIMS_JSON: cached(CLAIMS_JSON, (site, corpus.review, corpus.topics), lambda: _json(claims_export(corpus, site))),
+        BIBTEX: cached(BIBTEX, (corpus.review, corpus.references), lambda: bibtex(corpus)),
+        CSL_JSON: cached(CSL_JSON, corpus.references, lambda: _json(csl_items(corpus))),
     }
 
 

@@ -6,14 +6,16 @@ errors; `on_files` hides the YAML sources and adds the generated pages as virtua
 `on_page_markdown` turns `[@key]` markers in prose pages into numbered citation links;
 `on_post_page` puts each topic page's JSON-LD into its head. Generated pages are written to a
 temporary folder that MkDocs reads page by page, as it reads hand-written ones, so the whole
-site's Markdown is not held in memory through the build. Under `mkdocs serve --dirty`, generated
-pages whose Markdown did not change since the previous build are not rebuilt.
+site's Markdown is not held in memory through the build. A rebuild in the same process renders
+again only the pages, exports and JSON-LD whose inputs changed (`reuse`), and under
+`mkdocs serve --dirty` MkDocs rebuilds only the generated pages whose Markdown differs from the
+last build that completed.
 """
 
 from __future__ import annotations
 
+import functools
 import gc
-import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from html import unescape
@@ -31,7 +33,9 @@ from .findings import sort_findings
 from .history import read_history
 from .jsonld import page_jsonld, script_json
 from .links import CHANGELOG_PAGE, CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, REFERENCES_INDEX, kind_page, topic_page
+from .model import Corpus, Topic
 from .render import TEMPLATES, Renderer
+from .reuse import Reuse, topic_inputs
 from .schema import SCHEMAS, schema_text
 from .sources import BIB_FILE, CLAIMS_FILE, Loaded, load_review
 
@@ -54,23 +58,34 @@ class _Build:
 
     loaded: Loaded
     renderer: Renderer
-    generated: frozenset[str] = frozenset()
+    scope: tuple[str, str]
+    """The configuration file and the site folder built."""
+    generated: dict[str, bytes] = field(default_factory=dict)
+    """The digest of each generated page's Markdown, by source path."""
     linked_data: dict[str, str] = field(default_factory=dict)
     """JSON-LD for the head of each topic page, by source path."""
-    pages_dir: tempfile.TemporaryDirectory[str] = field(default_factory=lambda: tempfile.TemporaryDirectory(prefix="evidence-pages-"))
-    """The generated pages of this build; removed when the next build replaces this state."""
 
 
 _build: _Build | None = None
-_previous: dict[str, bytes] = {}
-"""A digest of each generated page of the previous build in this process, by source path."""
+_reuse: Reuse | None = None
+"""Pages and exports of earlier builds in this process, with what each was made from."""
+_folder: tempfile.TemporaryDirectory[str] | None = None
+_built: dict[tuple[str, str], dict[str, bytes]] = {}
+"""The page digests of the last build that completed, by configuration file and site folder: what a dirty build can skip."""
 
 
 class _Unchanged(File):
-    """A generated page whose Markdown the previous build already wrote: a dirty build skips it."""
+    """A generated page whose Markdown the last completed build already turned into HTML: a dirty build skips it."""
 
     def is_modified(self) -> bool:
         return False
+
+
+class _Changed(File):
+    """A generated page a dirty build must rebuild, whatever the times of its files say."""
+
+    def is_modified(self) -> bool:
+        return True
 
 
 # ---- Events --------------------------------------------------------------------------------
@@ -91,7 +106,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     history = read_history(root)  # commits for the change history; without git the pages say why
     if history.note:
         log.info(history.note)
-    _build = _Build(loaded, Renderer(loaded.corpus, site=site, history=history))
+    scope = (str(config.config_file_path), str(config.site_dir))
+    _build = _Build(loaded, Renderer(loaded.corpus, site=site, history=history), scope)
     for name in REQUIRED_EXTENSIONS:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
@@ -114,33 +130,37 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for file in files:
         if file.src_uri.endswith((".yaml", ".yml")):
             file.inclusion = InclusionLevel.EXCLUDED
-    pages = build.renderer.pages()
-    clashes = [uri for uri in pages if files.get_file_from_path(uri) is not None]
+    reuse = _reuse_in_process()
+    plan = build.renderer.plan(reuse.version)
+    clashes = [uri for uri, _, _ in plan if files.get_file_from_path(uri) is not None]
     if clashes:
         for uri in clashes:
             log.error(f"content/{uri}: E501 this page is generated from the review data; rename or remove the hand-written file")
         raise PluginError(f"{len(clashes)} generated page(s) clash with files in content/")
-    before, folder = dict(_previous), Path(build.pages_dir.name)
-    _previous.clear()
-    for uri, markdown in pages.items():
+    before = _built.get(build.scope, {})
+    for uri, inputs, render in plan:
+        page = reuse.page(uri, inputs, render)
+        build.generated[uri] = page.digest
         inclusion = InclusionLevel.NOT_IN_NAV if _is_reference_page(uri) else InclusionLevel.INCLUDED
-        data = markdown.encode("utf-8")
-        _previous[uri] = hashlib.blake2b(data, digest_size=16).digest()
-        (folder / uri).parent.mkdir(parents=True, exist_ok=True)
-        (folder / uri).write_bytes(data)
-        kind = _Unchanged if before.get(uri) == _previous[uri] else File
-        files.append(kind.generated(config, uri, abs_src_path=str(folder / uri), inclusion=inclusion))
+        kind = _Unchanged if before.get(uri) == page.digest else _Changed
+        files.append(kind.generated(config, uri, abs_src_path=str(page.path), inclusion=inclusion))
     files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "evidence.css")))
     files.append(File.generated(config, SCRIPT, abs_src_path=str(ASSETS / "evidence.js")))
     for name in (*SCHEMAS, EXPORT_SCHEMA):  # published so editors and other reviews can use the same formats
         files.append(File.generated(config, f"schema/{name}.schema.json", content=schema_text(name)))
     corpus, site = build.renderer.corpus, build.renderer.site
-    for uri, content in export_files(corpus, site).items():
+    exports = export_files(corpus, site, reuse.value)
+    for uri, content in exports.items():
         files.append(File.generated(config, uri, content=content))
-    build.linked_data = {topic_page(t.id): script_json(page_jsonld(corpus, t, site)) for t in corpus.topics}
-    build.generated = frozenset(pages)
+    build.linked_data = linked_data(corpus, site, reuse)
+    reuse.keep(build.generated, [*exports, *build.linked_data])
     gc.freeze()  # the review and the configuration outlive every page: full collections need not walk them
     return files
+
+
+def on_post_build(*, config: MkDocsConfig) -> None:
+    build = _require_build()
+    _built[build.scope] = build.generated
 
 
 def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -203,6 +223,28 @@ def _require_build() -> _Build:
     if _build is None:
         raise PluginError("the evidence review was not loaded; see the errors above")
     return _build
+
+
+def _reuse_in_process() -> Reuse:
+    """One folder of generated pages per process, so a rebuild rewrites only the pages that changed."""
+    global _reuse, _folder
+    if _reuse is None:
+        _folder = tempfile.TemporaryDirectory(prefix="evidence-pages-")  # removed when the process ends
+        _reuse = Reuse(Path(_folder.name))
+    return _reuse
+
+
+def linked_data(corpus: Corpus, site: Site, reuse: Reuse) -> dict[str, str]:
+    """The JSON-LD of each topic page, by source path; made again only for topics whose inputs changed."""
+    out = {}
+    for topic in corpus.topics:
+        inputs = (site, corpus.review, topic_inputs(corpus, topic))
+        out[topic_page(topic.id)] = reuse.value(topic_page(topic.id), inputs, functools.partial(_jsonld, corpus, topic, site))
+    return out
+
+
+def _jsonld(corpus: Corpus, topic: Topic, site: Site) -> str:
+    return script_json(page_jsonld(corpus, topic, site))
 
 
 def _is_reference_page(uri: str) -> bool:

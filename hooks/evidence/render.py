@@ -32,6 +32,7 @@ from .jsonld import page_citation
 from .links import CHANGELOG_PAGE, CLAIMS_PAGE, METHODS_PAGE, REFERENCES_INDEX, identifier_links, kind_page, reference_page, topic_page
 from .mdsafe import Md
 from .model import Change, Claim, Corpus, History, Topic
+from .reuse import reference_inputs, topic_inputs
 
 TEMPLATES = Path(__file__).parent / "templates"
 HISTORY_LIMIT = 10
@@ -60,19 +61,34 @@ class Renderer:
     # ---- Pages -----------------------------------------------------------------------------
 
     def pages(self) -> dict[str, str]:
+        return {uri: render() for uri, _, render in self.plan(lambda name, value: 0)}
+
+    def plan(self, version: Callable[[str, object], int]) -> list[tuple[str, object, Callable[[], str]]]:
+        """Every page: its address, what it is rendered from, and how to render it.
+
+        `version(name, value)` numbers the review's settings and its whole collections (see
+        `reuse`), which pages that read all of them compare instead of the values."""
         corpus = self.corpus
-        out: dict[str, str] = {}
-        for kind in corpus.review.kinds:
-            out[kind_page(kind.id)] = self.kind_index(kind.id)
-        for topic in corpus.topics:
-            out[topic_page(topic.id)] = self.topic(topic)
-        out[REFERENCES_INDEX] = self.references_index()
+        settings = version("settings", (self.templates(), self.site, self.history, corpus.review))
+        topics = (settings, version("topics", corpus.topics))
+        whole = (*topics, version("references", corpus.references), version("studies", corpus.studies))
+        plan: list[tuple[str, object, Callable[[], str]]] = []
+        plan += [(kind_page(k.id), topics, functools.partial(self.kind_index, k.id)) for k in corpus.review.kinds]
+        plan += [(topic_page(t.id), (settings, topic_inputs(corpus, t)), functools.partial(self.topic, t)) for t in corpus.topics]
+        plan.append((REFERENCES_INDEX, whole, self.references_index))
         for key in corpus.references:
-            out[reference_page(key)] = self.reference(key)
-        out[CLAIMS_PAGE] = self.claims_index()
-        out[METHODS_PAGE] = self.methods()
-        out[CHANGELOG_PAGE] = self.changelog()
-        return out
+            inputs = (settings, reference_inputs(corpus, key, self.asserted.get(key, ())))
+            plan.append((reference_page(key), inputs, functools.partial(self.reference, key)))
+        plan += [
+            (CLAIMS_PAGE, topics, self.claims_index),
+            (METHODS_PAGE, (settings,), self.methods),
+            (CHANGELOG_PAGE, topics, self.changelog),
+        ]
+        return plan
+
+    def templates(self) -> tuple[jinja2.Template, ...]:
+        """Every template as compiled now: a new object when its file has changed."""
+        return tuple(self.env.get_template(name) for name in self.env.list_templates())
 
     def topic(self, topic: Topic) -> str:
         src = topic_page(topic.id)
@@ -259,12 +275,14 @@ class Renderer:
         ]
 
     def _backlink(self, claim: Claim, src: str) -> dict[str, object]:
-        topic = self.corpus.topic_by_id[claim.topic]
-        return {"claim": claim, "href": Md(f"{links.link(src, topic_page(topic.id))}#{claim.id}"), "topic": topic}
+        """A claim on a reference page: the claim, its address and its topic's title (all that `reuse` compares of the topic)."""
+        title = self.corpus.topic_by_id[claim.topic].title
+        return {"claim": claim, "href": Md(f"{links.link(src, topic_page(claim.topic))}#{claim.id}"), "title": title}
 
     def _topic_link(self, topic_id: str, src: str) -> dict[str, object]:
+        """Another topic named on a page: its title, address and kind (all that `reuse` compares of it)."""
         topic = self.corpus.topic_by_id[topic_id]
-        return {"topic": topic, "href": links.link(src, topic_page(topic_id)), "kind": self.corpus.review.kind(topic.kind)}
+        return {"title": topic.title, "href": links.link(src, topic_page(topic_id)), "kind": self.corpus.review.kind(topic.kind)}
 
     def _best_grade(self, claims: Iterable[Claim]) -> str | None:
         ranks = {g.id: g.rank for g in self.corpus.review.grades}
