@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.richtext import String, Text
 
-from evidence import bibformat, mdsafe, schema
+from evidence import bibformat, exports, mdsafe, schema
 from evidence.bibfile import parse_bibtex
 from evidence.files import display_path
 from evidence.findings import Location
@@ -33,6 +33,7 @@ from evidence.load import load_yaml
 from evidence.model import Reference
 from evidence.references import check_references
 from evidence.render import _PLAIN_TEXT
+from evidence.sources import load_review
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -249,3 +250,23 @@ def test_common_values_skip_escaping() -> None:
 )
 def test_display_paths_are_what_relpath_gives(file: str, root: str) -> None:
     assert display_path(Path(file), Path(root)) == os.path.relpath(Path(file), Path(root)).replace(os.sep, "/")
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner) | st.tuples(inner, inner) | st.dictionaries(st.text(), inner) | st.dictionaries(st.integers(), inner),
+    max_leaves=30,
+)
+
+
+@SETTINGS
+@given(JSON)
+def test_exports_indent_json_as_the_standard_library_does(data: object) -> None:
+    assert exports._json(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_the_exports_of_the_review_indent_as_the_standard_library_does() -> None:
+    loaded = load_review(REPO)
+    assert loaded.corpus is not None
+    for data in (exports.claims_export(loaded.corpus, exports.Site()), exports.csl_items(loaded.corpus)):
+        assert exports._json(data) == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
