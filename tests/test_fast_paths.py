@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pybtex.richtext import String, Text
 
-from evidence import bibformat, exports, mdsafe, schema
+from evidence import bibformat, exports, mdsafe, render, schema
 from evidence.bibfile import parse_bibtex
 from evidence.files import display_path
 from evidence.findings import Location
@@ -217,7 +217,7 @@ def test_a_clean_check_never_imports_jsonschema() -> None:
 
 
 @SETTINGS
-@given(st.text(alphabet=st.sampled_from([*"aZ09 ,.:;()'/?-_*#!<>&`\\[]{}|~^$\t\n\u200b"]), max_size=12))
+@given(st.text(alphabet=st.sampled_from([*"aZ0129 ,.:;()'/?-_*#!<>&`\\[]{}|~^$\t\n\u200b\u2014"]), max_size=12))
 def test_plain_text_is_what_escaping_leaves_unchanged(value: str) -> None:
     if _PLAIN_TEXT.match(value):
         assert mdsafe.text(value) == value
@@ -225,13 +225,21 @@ def test_plain_text_is_what_escaping_leaves_unchanged(value: str) -> None:
 
 def test_every_character_the_plain_pattern_allows_is_left_alone_by_escaping() -> None:
     for c in map(chr, range(0x3000)):
-        for value in (f"a{c}b", f"a{c}", f"a {c}", f"{c}a", f"a{c}{c}b"):
+        for value in (f"a{c}b", f"a{c}", f"a {c}", f"{c}a", f"a{c}{c}b", c, f"1{c}", f"12{c}a", f"{c}1"):
             if _PLAIN_TEXT.match(value):
                 assert mdsafe.text(value) == value, repr(value)
 
 
+@SETTINGS
+@given(st.integers())
+def test_numbers_are_what_escaping_leaves_unchanged(value: int) -> None:
+    assert mdsafe.text(value) == render._finalize(value) == str(value)
+
+
 def test_common_values_skip_escaping() -> None:
-    assert all(_PLAIN_TEXT.match(v) for v in ("Randomised controlled trial", "Smith et al. 2011", "Low", "Crohn's disease"))
+    common = ("Randomised controlled trial", "Smith et al. 2011", "Low", "Crohn's disease", "2019", "40 participants", "\u2014")
+    assert all(_PLAIN_TEXT.match(v) for v in common)
+    assert not any(_PLAIN_TEXT.match(v) for v in ("1. item", "12) item", "10.", "1.5 mg"))
 
 
 @pytest.mark.parametrize(

@@ -31,11 +31,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202
 
 
 class Md(Markup):
-    """A string that is already valid, safe Markdown; templates emit it unchanged.
-
-    It is a `Markup` so that Jinja's autoescaping machinery treats it (and macro output) as
-    safe, while everything else goes through the renderer's Markdown escaping.
-    """
+    """A string that is already valid, safe Markdown; templates emit it unchanged, while
+    everything else goes through the renderer's Markdown escaping."""
 
     __slots__ = ()
 

@@ -3,9 +3,11 @@ Jinja templates.
 
 Templates produce Markdown (not HTML) so MkDocs resolves and checks every link. Contributor
 text is never template source: it reaches templates as values, and `finalize` escapes every
-value that is not already `Md`, so forgetting a filter can only over-escape, never inject.
-The environment, and so each compiled template, is shared by the renderers of one process;
-grade and verdict badges are rendered once per folder and reused on every page there.
+value that is not already `Md`, so forgetting a filter can only over-escape, never inject
+(Jinja's HTML autoescaping is off: it would only wrap what `finalize` returns). Macros are
+called by the renderer, which marks their output `Md`: grade and verdict badges once per
+folder, claim blocks once per claim. The environment, and so each compiled template, is
+shared by the renderers of one process.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import functools
 import posixpath
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -39,6 +42,15 @@ HISTORY_LIMIT = 10
 """Changes listed on a topic page; the changelog lists them all."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Shared:
+    """What the pages in one folder write alike (links in them are relative)."""
+
+    grade_badge: Callable[[str], Md]
+    verdict_badge: Callable[[str], Md]
+    claim_block: Callable[[dict[str, object]], Md]
+
+
 class Renderer:
     """Renders every generated page of a corpus: `pages()` returns {src_uri: markdown}."""
 
@@ -56,7 +68,7 @@ class Renderer:
         review = corpus.review
         self.scales: dict[str, object] = {"review": review, "grade": review.grade, "verdict": review.verdict}
         self._templates: dict[str, jinja2.Template] = {}
-        self._badges: dict[str, tuple[Callable[[str], Md], Callable[[str], Md]]] = {}
+        self._shared: dict[str, _Shared] = {}
 
     # ---- Pages -----------------------------------------------------------------------------
 
@@ -94,8 +106,8 @@ class Renderer:
         src = topic_page(topic.id)
         numbering: dict[str, int] = {}
         overview = self.citations.prose(topic.overview, src, numbering) if topic.overview else None
-        claims = [self._claim_view(c, src, numbering) for c in topic.claims]
-        about = [self._claim_view(c, src, numbering) for c in self.corpus.claims_about.get(topic.id, ())]
+        claims = [self._claim_block(c, src, numbering) for c in topic.claims]
+        about = [self._claim_block(c, src, numbering) for c in self.corpus.claims_about.get(topic.id, ())]
         cited = list(numbering)
         changes = topic_history(topic, self.history)
         return self._render(
@@ -176,24 +188,28 @@ class Renderer:
     # ---- Views -----------------------------------------------------------------------------
 
     def _render(self, template: str, src: str, **context: object) -> str:
-        compiled = self._templates.get(template)
-        if compiled is None:
-            compiled = self._templates[template] = self.env.get_template(template)
-        grade_badge, verdict_badge = self._badges_in(posixpath.dirname(src))
-        link = functools.partial(links.link, src)
-        return compiled.render(src=src, link=link, grade_badge=grade_badge, verdict_badge=verdict_badge, **self.scales, **context)
+        shared = self._in_folder(posixpath.dirname(src))
+        badges = {"grade_badge": shared.grade_badge, "verdict_badge": shared.verdict_badge}
+        return self._template(template).render(src=src, link=functools.partial(links.link, src), **badges, **self.scales, **context)
 
-    def _badges_in(self, folder: str) -> tuple[Callable[[str], Md], Callable[[str], Md]]:
-        """Every grade's and verdict's badge as written on pages in `folder`, from `_badges.md.j2`."""
-        badges = self._badges.get(folder)
-        if badges is None:
+    def _template(self, name: str) -> jinja2.Template:
+        compiled = self._templates.get(name)
+        if compiled is None:
+            compiled = self._templates[name] = self.env.get_template(name)
+        return compiled
+
+    def _in_folder(self, folder: str) -> _Shared:
+        """The badges and claim blocks of pages in `folder`, rendered by the macros of `_badges.md.j2` and `_macros.md.j2`."""
+        shared = self._shared.get(folder)
+        if shared is None:
             link = functools.partial(links.relative_link, folder)
-            module: Any = self.env.get_template("_badges.md.j2").make_module({"link": link, **self.scales})
-            review = self.corpus.review
-            grades = {g.id: Md(module.grade_badge(g.id)) for g in review.grades}
-            verdicts = {v.id: Md(module.verdict_badge(v.id)) for v in review.verdicts}
-            badges = self._badges[folder] = (grades.__getitem__, verdicts.__getitem__)
-        return badges
+            badges: Any = self._template("_badges.md.j2").make_module({"link": link, **self.scales})
+            grades = {g.id: Md(badges.grade_badge(g.id)) for g in self.corpus.review.grades}
+            verdicts = {v.id: Md(badges.verdict_badge(v.id)) for v in self.corpus.review.verdicts}
+            parts = {"link": link, "grade_badge": grades.__getitem__, "verdict_badge": verdicts.__getitem__, **self.scales}
+            macros: Any = self._template("_macros.md.j2").make_module(parts)
+            shared = self._shared[folder] = _Shared(grades.__getitem__, verdicts.__getitem__, lambda view: Md(macros.claim_block(view)))
+        return shared
 
     def prose_page(self, markdown: str, src: str) -> str:
         """A hand-written page: [@key] groups become numbered links, and a reference list is appended.
@@ -219,10 +235,10 @@ class Renderer:
     def _map(self, src: str) -> Md:
         return Md(self._render("evidence_map.md.j2", src, map=build_map(self.corpus)).rstrip())
 
-    def _claim_view(self, claim: Claim, src: str, numbering: dict[str, int]) -> dict[str, object]:
+    def _claim_block(self, claim: Claim, src: str, numbering: dict[str, int]) -> Md:
         cites = Md("".join(self.citations.cite(src, c.key, c.locator, numbering, claim.grade) for c in claim.cites))
         home = self._topic_link(claim.topic, src) if topic_page(claim.topic) != src else None
-        return {"claim": claim, "cites": cites, "home": home}
+        return self._in_folder(posixpath.dirname(src)).claim_block({"claim": claim, "cites": cites, "home": home})
 
     def _page_citation(self, topic: Topic) -> dict[str, Md]:
         """The reference line as text, and the BibTeX as an indented code block inside the admonition."""
@@ -297,7 +313,7 @@ def _environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
-        autoescape=True,
+        autoescape=False,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -307,16 +323,19 @@ def _environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-_PLAIN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9,.:;()'/?-]*(?: [A-Za-z0-9,.:;()'/?-]+)*\Z")
-"""Text that `mdsafe.text` returns unchanged: no markup character, run of spaces or block marker."""
+_PLAIN_TEXT = re.compile(r"(?:[A-Za-z\u2014]|[0-9]+(?![0-9.)]))[A-Za-z0-9,.:;()'/?\u2014-]*(?: [A-Za-z0-9,.:;()'/?\u2014-]+)*\Z")
+"""Text that `mdsafe.text` returns unchanged: no markup character, run of spaces or block marker
+(a leading number is not followed by the `.` or `)` of a list item)."""
 
 
-def _finalize(value: object) -> object:
-    """Runs on every `{{ }}` value: only `Md`/`Markup` (filters, links, macros) passes as is."""
-    if value is None:
-        return Md("")
+def _finalize(value: object) -> str:
+    """Runs on every `{{ }}` value: only `Md` (filters, links, the renderer's macro output) passes as is."""
+    if type(value) is str and _PLAIN_TEXT.match(value):  # most values: nothing to escape or collapse
+        return value
     if isinstance(value, Markup):
         return value
-    if type(value) is str and _PLAIN_TEXT.match(value):  # most values: nothing to escape or collapse
-        return Md(value)
+    if value is None:
+        return ""
+    if type(value) is int:
+        return int.__repr__(value)
     return mdsafe.text(value)
