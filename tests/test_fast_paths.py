@@ -28,7 +28,7 @@ from evidence import bibformat, exports, mdsafe, render, schema
 from evidence.bibfile import parse_bibtex
 from evidence.files import display_path
 from evidence.findings import Location
-from evidence.links import relative_link
+from evidence.links import link, relative_link
 from evidence.load import load_yaml
 from evidence.model import Reference
 from evidence.references import check_references
@@ -123,6 +123,12 @@ TARGETS = st.sampled_from(
 def test_relative_links_match_posixpath(folder: str, target: str) -> None:
     expected = quote(posixpath.relpath(target, folder or "."), safe="/.-_~#:+")
     assert relative_link(folder, target) == expected
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from([*"ab/.-"]), max_size=10), st.sampled_from(["methods.md", "references/a.md", "x/y/z.md"]))
+def test_links_from_a_page_use_its_folder_as_posixpath_does(src: str, target: str) -> None:
+    assert link(src, target) == relative_link(posixpath.dirname(src), target)
 
 
 # ---- Schema: jsonschema-rs decides only what jsonschema would decide the same way ------------

@@ -35,7 +35,10 @@ def kind_page(kind: str) -> str:
 
 def link(src: str, target: str) -> Md:
     """`target` as a link written on the page at `src`."""
-    return relative_link(posixpath.dirname(src), target)
+    folder = src.rpartition("/")[0]
+    if folder.endswith("/") or src.startswith("/"):  # what `posixpath.dirname` would tidy
+        folder = posixpath.dirname(src)
+    return relative_link(folder, target)
 
 
 @functools.lru_cache(maxsize=1 << 16)
