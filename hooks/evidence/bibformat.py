@@ -25,6 +25,7 @@ from pybtex.style.template import field, join, sentence
 
 from .latex import sort_text, to_text
 from .model import Reference
+from .names import PARTS, name_parts
 
 _SHIELDED = "%\\`{}~$',-"
 _SHIELD = {c: chr(0xE0A0 + i) for i, c in enumerate(_SHIELDED)}
@@ -32,7 +33,6 @@ _UNSHIELD = str.maketrans({v: k for k, v in _SHIELD.items()})
 _RISKY = re.compile(r"[%\\`{}~$]|''+|,,+|--+")
 """Characters pybtex's LaTeX reading would change; a single ' , or - it leaves alone (pages need '-')."""
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
-_NAME_PARTS = ("first_names", "middle_names", "prelast_names", "last_names", "lineage_names")
 _BACKEND = PlainTextBackend()
 """`render_as("text")` would look the backend up in the installed packages' metadata on every call."""
 _FORMATTED: dict[tuple[object, ...], str] = {}
@@ -103,7 +103,7 @@ class ReferenceFormatter:
             if name.lower() == "others":
                 continue
             try:
-                parts = _name_parts(name)
+                parts = name_parts(name)
             except PybtexError:
                 out.append(_clean(name))
                 continue
@@ -201,17 +201,9 @@ def _article(kind: str, fields: dict[str, str], people: list[Person]) -> str | N
 def _person(name: str) -> Person:
     """The name split as BibTeX does (braces still protect), then each part read as Unicode and shielded."""
     person = Person()
-    for part, words in zip(_NAME_PARTS, _name_parts(name), strict=True):
+    for part, words in zip(PARTS, name_parts(name), strict=True):
         setattr(person, part, [_shield(_clean(p)) for p in words])
     return person
-
-
-@functools.lru_cache(maxsize=1 << 14)
-def _name_parts(name: str) -> tuple[tuple[str, ...], ...]:
-    """`name` split by pybtex into first, middle, prelast, last and lineage words, once per process:
-    a reference's citation, label and sort key each need it. Raises PybtexError as `Person` does."""
-    parsed = Person(name)
-    return tuple(tuple(getattr(parsed, part)) for part in _NAME_PARTS)
 
 
 def _shorten(value: str, limit: int) -> str:

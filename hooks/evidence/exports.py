@@ -17,11 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pybtex.database import Person
 from pybtex.scanner import PybtexError
 
 from .latex import to_text
 from .model import Claim, Corpus, Reference
+from .names import name_parts
 
 EXPORTS_DIR = "exports"
 CLAIMS_JSON = f"{EXPORTS_DIR}/claims.json"
@@ -227,22 +227,16 @@ def _names(authors: tuple[str, ...]) -> tuple[Name, ...]:
         if stripped.lower() == "others":
             continue
         try:
-            person = Person(stripped)
+            first, middle, prelast, last, lineage = name_parts(stripped)
         except PybtexError:
             out.append(Name(literal=plain(stripped)))
             continue
-        parts = (person.first_names, person.middle_names, person.prelast_names, person.lineage_names)
-        if not any(parts) and len(person.last_names) == 1 and stripped.startswith("{") and stripped.endswith("}"):
+        if not (first or middle or prelast or lineage) and len(last) == 1 and stripped.startswith("{") and stripped.endswith("}"):
             out.append(Name(literal=plain(stripped)))
             continue
-        given = " ".join(person.first_names + person.middle_names)
+        given = " ".join(first + middle)
         out.append(
-            Name(
-                family=plain(" ".join(person.last_names)),
-                given=plain(given),
-                particle=plain(" ".join(person.prelast_names)),
-                suffix=plain(" ".join(person.lineage_names)),
-            )
+            Name(family=plain(" ".join(last)), given=plain(given), particle=plain(" ".join(prelast)), suffix=plain(" ".join(lineage)))
         )
     return tuple(out)
 
