@@ -70,6 +70,7 @@ _build: _Build | None = None
 _reuse: Reuse | None = None
 """Pages and exports of earlier builds in this process, with what each was made from."""
 _folder: tempfile.TemporaryDirectory[str] | None = None
+"""Where `_reuse` keeps the generated pages: held here for the life of the process."""
 _built: dict[tuple[str, str], dict[str, bytes]] = {}
 """The page digests of the last build that completed, by configuration file and site folder: what a dirty build can skip."""
 
