@@ -9,7 +9,8 @@ temporary folder that MkDocs reads page by page, as it reads hand-written ones, 
 site's Markdown is not held in memory through the build. A rebuild in the same process renders
 again only the pages, exports and JSON-LD whose inputs changed (`reuse`), and under
 `mkdocs serve --dirty` MkDocs rebuilds only the generated pages whose Markdown differs from the
-last build that completed.
+last build that completed. `mkdocs build`, which builds once, skips the folder: each page is
+rendered when MkDocs reads it.
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from __future__ import annotations
 import functools
 import gc
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import nh3
 from mkdocs.exceptions import PluginError
@@ -67,6 +69,9 @@ class _Build:
 
 
 _build: _Build | None = None
+_one_off = False
+"""True under `mkdocs build` and `gh-deploy`, which build once: pages are then rendered when
+MkDocs reads them, and neither written to disk nor kept for a rebuild."""
 _reuse: Reuse | None = None
 """Pages and exports of earlier builds in this process, with what each was made from."""
 _folder: tempfile.TemporaryDirectory[str] | None = None
@@ -89,7 +94,26 @@ class _Changed(File):
         return True
 
 
+class _Rendered(File):
+    """A generated page whose Markdown is rendered when MkDocs reads it (`render` is set in on_files)."""
+
+    render: Callable[[], str]
+
+    @property  # type: ignore[misc]
+    def content_string(self) -> str:
+        return self.render()
+
+    @property  # type: ignore[misc]
+    def content_bytes(self) -> bytes:
+        return self.render().encode("utf-8")
+
+
 # ---- Events --------------------------------------------------------------------------------
+
+
+def on_startup(*, command: str, dirty: bool) -> None:
+    global _one_off
+    _one_off = command != "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -140,9 +164,15 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
         raise PluginError(f"{len(clashes)} generated page(s) clash with files in content/")
     before = _built.get(build.scope, {})
     for uri, inputs, render in plan:
+        inclusion = InclusionLevel.NOT_IN_NAV if _is_reference_page(uri) else InclusionLevel.INCLUDED
+        if _one_off:
+            rendered = cast(_Rendered, _Rendered.generated(config, uri, content="", inclusion=inclusion))
+            rendered.render = render
+            files.append(rendered)
+            build.generated[uri] = b""
+            continue
         page = reuse.page(uri, inputs, render)
         build.generated[uri] = page.digest
-        inclusion = InclusionLevel.NOT_IN_NAV if _is_reference_page(uri) else InclusionLevel.INCLUDED
         kind = _Unchanged if before.get(uri) == page.digest else _Changed
         files.append(kind.generated(config, uri, abs_src_path=str(page.path), inclusion=inclusion))
     files.append(File.generated(config, STYLESHEET, abs_src_path=str(ASSETS / "evidence.css")))
