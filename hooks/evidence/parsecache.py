@@ -35,7 +35,7 @@ from .load import Positions, YamlDoc, parse_yaml
 PACKAGE = Path(__file__).resolve().parent
 READERS = ("bibfile.py", "bibscan.py", "files.py", "findings.py", "load.py", "parsecache.py")
 """The modules whose code decides what a parse gives; a change to any of them empties the cache."""
-FORMAT = 2
+FORMAT = 3
 
 
 def cache_file(root: Path) -> Path | None:
@@ -93,17 +93,12 @@ class ParseCache:
     def parse_bibtex(self, text: str, shown: str) -> tuple[list[BibEntry], list[Finding]]:
         """What `bibfile.parse_bibtex` gives, from the cache when this text was read cleanly before."""
         digest = self.digest(text.encode("utf-8"))
-        entry = self.stored.get(shown)
-        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == digest:
-            self.current[shown] = entry
-            return [
-                BibEntry(key, kind, fields, Location(shown, line, col), source) for key, kind, fields, line, col, source in entry[1]
-            ], []
+        rows = self._take(shown, digest)
+        if isinstance(rows, list):
+            return [BibEntry(key, kind, fields, Location(shown, line, col), source) for key, kind, fields, line, col, source in rows], []
         entries, findings = parse_bibtex(text, shown)
         if not findings:
-            rows = [(e.key, e.type, e.fields, e.location.line, e.location.col, e.text) for e in entries]
-            self.current[shown] = (digest, rows)
-            self.changed = True
+            self._keep(shown, digest, [(e.key, e.type, e.fields, e.location.line, e.location.col, e.text) for e in entries])
         return entries, findings
 
     @staticmethod
@@ -111,21 +106,39 @@ class ParseCache:
         return hashlib.blake2b(data, digest_size=16).digest()
 
     def get(self, shown: str, digest: bytes) -> YamlDoc | None:
-        entry = self.stored.get(shown)
-        if not isinstance(entry, tuple) or len(entry) != 3 or entry[0] != digest or not isinstance(entry[2], bytes):
+        payload = self._take(shown, digest)
+        if not (isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[1], bytes)):
             return None
-        self.current[shown] = entry
-        return YamlDoc(shown, entry[1], Positions(packed=entry[2]))
+        return YamlDoc(shown, payload[0], Positions(packed=payload[1]))
 
     def put(self, digest: bytes, doc: YamlDoc) -> None:
         """Store a clean parse; its positions are packed apart, to be unpacked only for a finding."""
-        self.current[doc.path] = (digest, doc.data, doc.positions.packed())
+        self._keep(doc.path, digest, (doc.data, doc.positions.packed()))
+
+    def _take(self, shown: str, digest: bytes) -> object:
+        """The stored payload of `shown` if it was made from these bytes, else None.
+
+        Each entry is its own marshal blob: unchanged entries are written back as they were
+        read, without being unpacked and packed again."""
+        entry = self.stored.get(shown)
+        if not (isinstance(entry, tuple) and len(entry) == 2 and entry[0] == digest and isinstance(entry[1], bytes)):
+            return None
+        try:
+            payload = marshal.loads(entry[1])
+        except (EOFError, ValueError, TypeError):
+            return None
+        self.current[shown] = entry
+        return payload
+
+    def _keep(self, shown: str, digest: bytes, payload: Any) -> None:
+        self.current[shown] = (digest, marshal.dumps(payload))
         self.changed = True
 
     def save(self) -> None:
         """Write this run's parses (and only them) back, atomically; a failure only costs speed."""
         if self.file is None or not (self.changed or self.current.keys() != self.stored.keys()):
             return
+        temporary: Path | None = None
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             blob = marshal.dumps({"version": _version(), "files": self.current})
@@ -134,8 +147,8 @@ class ParseCache:
                 handle.write(blob)
             os.replace(temporary, self.file)
         except (OSError, ValueError):
-            for leftover in self.file.parent.glob(".tmp-*") if self.file.parent.is_dir() else ():
-                leftover.unlink(missing_ok=True)
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
 
 
 @functools.cache
