@@ -25,7 +25,7 @@ ALLOWED = {
     "changes": {"findings", "load", "mdsafe", "model"},
     "effects": {"findings", "load", "model"},
     "validate": {"changes", "effects", "findings", "load", "model", "schema", "mdsafe"},
-    "parsecache": {"bibfile", "files", "findings", "load"},
+    "parsecache": {"bibfile", "files", "findings", "load", "model", "references"},
     "sources": {"bibfile", "citations", "files", "findings", "load", "model", "parsecache", "rawhtml", "references", "validate"},
     "names": set(),
     "bibformat": {"latex", "model", "names"},

@@ -1,4 +1,4 @@
-"""Parsed YAML and BibTeX files kept between runs of `evidence check`, keyed by their content.
+"""Parsed YAML files and checked references kept between runs of `evidence check`, keyed by content.
 
 Reading YAML with positions is most of what a check costs, and between two runs a contributor
 usually changes one file. So each file that read cleanly is stored with a digest of its bytes;
@@ -10,8 +10,8 @@ fresh parse. Every cross-file check still runs on every run.
 The cache lives in the user's cache folder (`$XDG_CACHE_HOME`, else `~/.cache`), one file per
 review folder, never inside the review: a pull request cannot plant entries that would make
 CI skip a file. `EVIDENCE_CACHE=off` or `evidence check --no-cache` turns it off. A missing,
-unreadable or foreign cache file is ignored and replaced. Imports the readers: `bibfile`, `files`,
-`findings` and `load`.
+unreadable or foreign cache file is ignored and replaced. Imports the readers (`bibfile`, `files`,
+`findings`, `load`, `references`) and `model`.
 """
 
 from __future__ import annotations
@@ -27,15 +27,17 @@ from typing import Any
 
 import yaml
 
-from .bibfile import BibEntry, parse_bibtex
+from .bibfile import parse_bibtex
 from .files import decode, read_bytes
 from .findings import Finding, Location
 from .load import Positions, YamlDoc, parse_yaml
+from .model import Reference
+from .references import check_references
 
 PACKAGE = Path(__file__).resolve().parent
-READERS = ("bibfile.py", "bibscan.py", "files.py", "findings.py", "load.py", "parsecache.py")
+READERS = ("bibfile.py", "bibscan.py", "files.py", "findings.py", "latex.py", "load.py", "model.py", "parsecache.py", "references.py")
 """The modules whose code decides what a parse gives; a change to any of them empties the cache."""
-FORMAT = 3
+FORMAT = 4
 
 
 def cache_file(root: Path) -> Path | None:
@@ -90,16 +92,22 @@ class ParseCache:
             self.put(digest, doc)
         return doc, problems + more
 
-    def parse_bibtex(self, text: str, shown: str) -> tuple[list[BibEntry], list[Finding]]:
-        """What `bibfile.parse_bibtex` gives, from the cache when this text was read cleanly before."""
+    def read_references(self, text: str, shown: str) -> tuple[dict[str, Reference], list[Finding]]:
+        """What `parse_bibtex` and then `check_references` give, from the cache when this text
+        was read and checked without a finding before."""
         digest = self.digest(text.encode("utf-8"))
         rows = self._take(shown, digest)
         if isinstance(rows, list):
-            return [BibEntry(key, kind, fields, Location(shown, line, col), source) for key, kind, fields, line, col, source in rows], []
+            return {
+                key: Reference(key, kind, fields, tuple(authors), Location(shown, line, col), tuple(unverified))
+                for key, kind, fields, authors, line, col, unverified in rows
+            }, []
         entries, findings = parse_bibtex(text, shown)
-        if not findings:
-            self._keep(shown, digest, [(e.key, e.type, e.fields, e.location.line, e.location.col, e.text) for e in entries])
-        return entries, findings
+        references, problems = check_references(entries)
+        if not findings and not problems:
+            rows = [(r.key, r.type, r.fields, r.authors, r.location.line, r.location.col, r.unverified) for r in references.values()]
+            self._keep(shown, digest, rows)
+        return references, findings + problems
 
     @staticmethod
     def digest(data: bytes) -> bytes:

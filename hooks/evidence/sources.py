@@ -108,9 +108,12 @@ def _load_review(root: Path, cache: ParseCache | None) -> Loaded:
         read_text(bib_path, BIB_FILE) if bib_path.is_file() else (None, [error("E107", Location(BIB_FILE), f"no {BIB_FILE} here")])
     )
     out.findings.extend(problems)
-    entries, problems = (cache.parse_bibtex if cache is not None else parse_bibtex)(text or "", BIB_FILE)
-    out.findings.extend(problems)
-    references, problems = check_references(entries)
+    if cache is not None:
+        references, problems = cache.read_references(text or "", BIB_FILE)
+    else:
+        entries, problems = parse_bibtex(text or "", BIB_FILE)
+        out.findings.extend(problems)
+        references, problems = check_references(entries)
     out.findings.extend(problems)
 
     prose, prose_keys = _read_prose(tree, root / CONTENT_DIR, root, references, out)
