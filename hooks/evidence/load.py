@@ -333,9 +333,7 @@ def _position(mark: Any) -> Position:
 
 
 def _mark(path: str, mark: Any) -> Location:
-    if mark is None:
-        return Location(path)
-    return Location(path, mark.line + 1, mark.column + 1)
+    return Location(path) if mark is None else Location(path, *_position(mark))
 
 
 # ---- Discovery -----------------------------------------------------------------------------
