@@ -34,6 +34,7 @@ PAGES = {
     "popular claims": "popular-claims/ldn-autoimmune-management/",
     "reference": "references/smith2011crohn/",
     "claims index": "claims/",
+    "claims of a kind": "claims/conditions/",
     "references index": "references/",
     "methods": "methods/",
 }

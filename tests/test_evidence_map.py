@@ -175,7 +175,7 @@ GOLDEN = Path(__file__).parent / "golden" / "visuals"
 
 def visual_pages() -> dict[str, str]:
     """The Markdown this feature writes for the visuals scenario: the home page with its marker
-    replaced, the kind page, the all-claims page, and the timeline section of a topic page."""
+    replaced, the kind page, the all-claims pages, and the timeline section of a topic page."""
     review = corpus()
     renderer = Renderer(review)
     topic = renderer.topic(review.topic_by_id["conditions/alpha-disease"])
@@ -183,7 +183,8 @@ def visual_pages() -> dict[str, str]:
     return {
         "index.md": renderer.prose_page((VISUALS / "content" / "index.md").read_text("utf-8"), "index.md"),
         "conditions/index.md": renderer.kind_index("conditions"),
-        "claims.md": renderer.claims_index(),
+        "claims/index.md": renderer.claims_index(),
+        "claims/conditions.md": renderer.claims_of_kind("conditions"),
         "conditions/alpha-disease.timeline.md": topic[start : topic.index("\n## ", start) + 1],
     }
 
@@ -205,7 +206,7 @@ def test_map_markdown_escapes_labels_and_titles() -> None:
     assert header.count("|") == 5, "a '|' in a label must not add a column"
     assert "Pain &#124; &#42;itch&#42; &#38; more" in header
     assert "[Alpha disease &#38; &#91;friends&#93; &#124; &#42;co&#42;](conditions/alpha-disease.md)" in md
-    assert '(claims.md#conditions--alpha-disease--activity "' in md
+    assert '(claims/conditions.md#conditions--alpha-disease--activity "' in md
 
 
 _CELL = re.compile(r'<(a|span)\b[^>]*?class="(ev-map__cell[^"]*)"[^>]*>')
@@ -232,9 +233,9 @@ def test_strict_build_puts_the_map_on_the_home_page_with_working_links(
     cells = map_cells(home)
     links = [(href, cls) for href, cls in cells if href]
     assert len(cells) == 6 and len(links) == 4
-    assert ("claims/#conditions--alpha-disease--activity", "ev-map__cell ev-map__cell--moderate") in links
-    assert ("claims/#conditions--beta-disease--activity", "ev-map__cell ev-map__cell--none") in links
-    claims = (result.site / "claims" / "index.html").read_text("utf-8")
+    assert ("claims/conditions/#conditions--alpha-disease--activity", "ev-map__cell ev-map__cell--moderate") in links
+    assert ("claims/conditions/#conditions--beta-disease--activity", "ev-map__cell ev-map__cell--none") in links
+    claims = (result.site / "claims" / "conditions" / "index.html").read_text("utf-8")
     for href, _ in links:
         anchor = href.split("#")[1]
         assert f'id="{anchor}"' in claims
@@ -245,4 +246,4 @@ def test_strict_build_puts_the_map_on_the_home_page_with_working_links(
         "alpha-relapse-series",
     ]
     kind_page = (result.site / "conditions" / "index.html").read_text("utf-8")
-    assert 'href="../claims/#conditions--alpha-disease--pain"' in kind_page
+    assert 'href="../claims/conditions/#conditions--alpha-disease--pain"' in kind_page

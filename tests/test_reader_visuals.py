@@ -61,7 +61,7 @@ def test_a_map_cell_leads_to_exactly_its_claims(browser: object, review_url: str
     cell = row.locator("td").nth(column).locator("a.ev-map__cell")
     assert cell.inner_text().split("\n") == [grade, f"{len(claim_ids)} claims"]
     cell.click()
-    page.wait_for_url(f"**/claims/#{anchor}")
+    page.wait_for_url(f"**/claims/{ROW.split('/')[0]}/#{anchor}")
     target = page.locator(":target")
     assert target.get_attribute("id") == anchor
     assert target.is_visible() and target.evaluate(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -109,3 +110,26 @@ def test_a_template_edit_renders_every_page_again(tmp_path: Path) -> None:
     after = pages()
     assert after["methods.md"].startswith("# How we grade:")
     assert {uri for uri in before if before[uri] != after[uri]} == {"methods.md"}
+
+
+def test_editing_a_claim_renders_again_its_kinds_list_of_claims_and_not_the_others(tmp_path: Path) -> None:
+    """Each kind's claims are listed on a page of their own, so an edit re-renders (and MkDocs
+    converts again) only that list, however many claims the other kinds hold."""
+    root = tmp_path / "review"
+    shutil.copytree(SITES / "basic", root)
+    reuse = Reuse(tmp_path / "pages")
+
+    def rendered() -> list[str]:
+        loaded = load_review(root)
+        assert loaded.corpus is not None
+        calls: list[str] = []
+        for uri, inputs, render in Renderer(loaded.corpus, site=SITE).plan(reuse.version):
+            reuse.page(uri, inputs, lambda uri=uri, render=render: calls.append(uri) or render())
+        return calls
+
+    assert {"claims/index.md", "claims/conditions.md", "claims/mechanisms.md"} <= set(rendered())
+    topic = root / "content" / "conditions" / "example-disease.yaml"
+    topic.write_text(topic.read_text("utf-8").replace("80% on the drug", "79% on the drug"), "utf-8")
+    again = rendered()
+    assert "claims/conditions.md" in again and "conditions/example-disease.md" in again
+    assert "claims/mechanisms.md" not in again and "claims/index.md" not in again

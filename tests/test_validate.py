@@ -16,6 +16,7 @@ C = "content/conditions/example-disease.yaml"
 M = "content/mechanisms/example-pathway.yaml"
 S = "content/studies/facts.yaml"
 BIB = "references.bib"
+MECHANISMS = "  - {id: mechanisms, label: Mechanisms, singular: Mechanism, description: How it works.}"
 Edit = Callable[[Path], None]
 
 
@@ -266,6 +267,22 @@ def test_scenario_findings(tmp_path: Path, edits: list[Edit], expected: list[str
     loaded = review(tmp_path, *edits)
     assert lines(loaded) == expected
     assert (loaded.corpus is None) == any(line.startswith("claims.yaml") for line in expected)
+
+
+@pytest.mark.parametrize(
+    ("kind", "what"),
+    [
+        ("studies", "study facts (content/studies/)"),
+        ("claims", "the all-claims pages (claims/)"),
+        ("index", "the all-claims overview (claims/index.md)"),
+        ("references", "the reference pages (references/)"),
+        ("methods", "the methods page"),
+    ],
+)
+def test_kind_ids_that_would_share_an_address_with_a_generated_page(tmp_path: Path, kind: str, what: str) -> None:
+    line = f"{MECHANISMS}\n  - {{id: {kind}, label: X, singular: X, description: X.}}"
+    loaded = review(tmp_path, replace("claims.yaml", MECHANISMS, line))
+    assert lines(loaded) == [f"claims.yaml:22:10: E204 '{kind}' is reserved for {what}; choose another kind id"]
 
 
 def test_broken_claims_yaml_gives_no_corpus_but_still_reports_everything(tmp_path: Path) -> None:

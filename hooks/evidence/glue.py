@@ -34,7 +34,7 @@ from .exports import EXPORT_SCHEMA, Site, export_files
 from .findings import sort_findings
 from .history import read_history
 from .jsonld import page_jsonld, script_json
-from .links import CHANGELOG_PAGE, CLAIMS_PAGE, METHODS_PAGE, REFERENCES_DIR, REFERENCES_INDEX, kind_page, topic_page
+from .links import CHANGELOG_PAGE, CLAIMS_INDEX, METHODS_PAGE, REFERENCES_DIR, REFERENCES_INDEX, claims_page, kind_page, topic_page
 from .model import Corpus, Topic
 from .render import TEMPLATES, Renderer
 from .reuse import Reuse, topic_inputs
@@ -294,7 +294,7 @@ def _navigation(loaded: Loaded, content: Path, config: MkDocsConfig) -> list[Any
     for kind in corpus.review.kinds:
         topics = [topic_page(t.id) for t in corpus.topics_of_kind(kind.id)]
         nav.append({kind.label: [kind_page(kind.id), *topics]})
-    nav.append({"All claims": CLAIMS_PAGE})
+    nav.append({"All claims": [CLAIMS_INDEX, *({k.label: claims_page(k.id)} for k in corpus.review.kinds)]})
     nav.append({"References": REFERENCES_INDEX})
     nav.append({"Methods": METHODS_PAGE})
     nav.append({"Changelog": CHANGELOG_PAGE})

@@ -14,7 +14,8 @@ from urllib.parse import quote
 from .mdsafe import Md
 from .model import Reference
 
-CLAIMS_PAGE = "claims.md"
+CLAIMS_DIR = "claims"
+CLAIMS_INDEX = f"{CLAIMS_DIR}/index.md"
 METHODS_PAGE = "methods.md"
 CHANGELOG_PAGE = "changelog.md"
 REFERENCES_DIR = "references"
@@ -31,6 +32,12 @@ def topic_page(topic_id: str) -> str:
 
 def kind_page(kind: str) -> str:
     return f"{kind}/index.md"
+
+
+def claims_page(kind: str) -> str:
+    """Every claim of one kind, listed by topic: one page per kind keeps each page a size a
+    browser (and a `mkdocs serve` rebuild) can handle."""
+    return f"{CLAIMS_DIR}/{kind}.md"
 
 
 def link(src: str, target: str) -> Md:

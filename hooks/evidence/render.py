@@ -32,7 +32,18 @@ from .citing import Citations
 from .evidence_map import build_map, claim_groups, place_map
 from .exports import Site
 from .jsonld import page_citation
-from .links import CHANGELOG_PAGE, CLAIMS_PAGE, METHODS_PAGE, REFERENCES_INDEX, identifier_links, kind_page, reference_page, topic_page
+from .links import (
+    CHANGELOG_PAGE,
+    CLAIMS_DIR,
+    CLAIMS_INDEX,
+    METHODS_PAGE,
+    REFERENCES_INDEX,
+    claims_page,
+    identifier_links,
+    kind_page,
+    reference_page,
+    topic_page,
+)
 from .mdsafe import Md
 from .model import Change, Claim, Corpus, History, Topic
 from .reuse import reference_inputs, topic_inputs
@@ -91,8 +102,10 @@ class Renderer:
         for key in corpus.references:
             inputs = (settings, reference_inputs(corpus, key, self.asserted.get(key, ())))
             plan.append((reference_page(key), inputs, functools.partial(self.reference, key)))
+        for k in corpus.review.kinds:
+            plan.append((claims_page(k.id), (settings, corpus.topics_of_kind(k.id)), functools.partial(self.claims_of_kind, k.id)))
         plan += [
-            (CLAIMS_PAGE, topics, self.claims_index),
+            (CLAIMS_INDEX, (settings, self._claim_counts()), self.claims_index),
             (METHODS_PAGE, (settings,), self.methods),
             (CHANGELOG_PAGE, topics, self.changelog),
         ]
@@ -175,12 +188,44 @@ class Renderer:
         return self._render("references_index.md.j2", src, rows=rows)
 
     def claims_index(self) -> str:
-        src = CLAIMS_PAGE
-        groups = [(self._topic_link(t.id, src), claim_groups(self.corpus, t)) for t in self.corpus.topics if t.claims]
-        counts = {g.id: 0 for g in self.corpus.review.grades}
-        for claim in self.corpus.claims:
-            counts[claim.grade] = counts.get(claim.grade, 0) + 1
-        return self._render("claims_index.md.j2", src, groups=groups, counts=counts, total=len(self.corpus.claims))
+        """The claims of every kind counted by grade, each kind linking to its list."""
+        src = CLAIMS_INDEX
+        counts = self._claim_counts()
+        total = {g: sum(by_kind[g] for by_kind in counts.values()) for g in self._grade_ids()}
+        rows = [(kind, links.link(src, claims_page(kind.id)), counts[kind.id]) for kind in self.corpus.review.kinds]
+        return self._render("claims_index.md.j2", src, rows=rows, counts=self._by_grade(total), total=sum(total.values()))
+
+    def claims_of_kind(self, kind_id: str) -> str:
+        """Every claim of one kind, topic by topic; a mapped topic's claims in its map cells' groups."""
+        src = claims_page(kind_id)
+        topics = [t for t in self.corpus.topics_of_kind(kind_id) if t.claims]
+        groups = [(self._topic_link(t.id, src), claim_groups(self.corpus, t)) for t in topics]
+        counts = self._claim_counts()[kind_id]
+        return self._render(
+            "claims_kind.md.j2",
+            src,
+            index=CLAIMS_INDEX,
+            kind=self.corpus.review.kind(kind_id),
+            groups=groups,
+            counts=self._by_grade(counts),
+            total=sum(counts.values()),
+        )
+
+    def _grade_ids(self) -> list[str]:
+        return [g.id for g in self.corpus.review.grades]
+
+    def _claim_counts(self) -> dict[str, dict[str, int]]:
+        """{kind: {grade: number of claims}}, every grade of the scale present."""
+        counts = {k.id: dict.fromkeys(self._grade_ids(), 0) for k in self.corpus.review.kinds}
+        for topic in self.corpus.topics:
+            by_grade = counts.setdefault(topic.kind, dict.fromkeys(self._grade_ids(), 0))
+            for claim in topic.claims:
+                by_grade[claim.grade] = by_grade.get(claim.grade, 0) + 1
+        return counts
+
+    def _by_grade(self, counts: dict[str, int]) -> Md:
+        badge = self._in_folder(CLAIMS_DIR).grade_badge
+        return Md(" · ".join(f"{badge(g)} {counts.get(g, 0)}" for g in self._grade_ids()))
 
     def methods(self) -> str:
         return self._render("methods.md.j2", METHODS_PAGE)
@@ -320,6 +365,7 @@ def _environment(templates: Path) -> jinja2.Environment:
         finalize=_finalize,
     )
     env.filters.update(text=mdsafe.text, inline=mdsafe.inline, blocks=mdsafe.blocks, attr=mdsafe.attr, slug=mdsafe.slug)
+    env.globals["claims_page"] = claims_page
     return env
 
 

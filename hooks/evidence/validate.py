@@ -31,6 +31,16 @@ from .model import (
     Verdict,
 )
 
+RESERVED_KINDS = {
+    "studies": "study facts (content/studies/)",
+    "claims": "the all-claims pages (claims/)",
+    "index": "the all-claims overview (claims/index.md)",
+    "references": "the reference pages (references/)",
+    "methods": "the methods page",
+    "changelog": "the changelog page",
+}
+"""Kind ids whose pages (`<kind>/index.md`, `claims/<kind>.md`) would share an address with a generated page."""
+
 PLACEHOLDER = "TODO"
 """How `evidence new` marks text a contributor must still write."""
 
@@ -63,10 +73,8 @@ def build_review(doc: YamlDoc, out: Collector) -> Review | None:
         if d["max_grade"] not in grade_ids:
             _unknown(out, "E402", doc.loc(("designs", i, "max_grade")), "grade", d["max_grade"], grade_ids)
     for i, k in enumerate(data["kinds"]):
-        if k["id"] == "studies":
-            out.error(
-                "E204", doc.loc(("kinds", i, "id")), "'studies' is reserved for study facts (content/studies/); choose another kind id"
-            )
+        if k["id"] in RESERVED_KINDS:
+            out.error("E204", doc.loc(("kinds", i, "id")), f"'{k['id']}' is reserved for {RESERVED_KINDS[k['id']]}; choose another kind id")
         if k.get("map") and not data.get("domains"):
             out.error("E204", doc.loc(("kinds", i, "map")), "the evidence map needs outcome domains: add a 'domains' list to claims.yaml")
     r = data["review"]
