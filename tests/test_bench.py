@@ -8,6 +8,8 @@ must produce exactly the same HTML pages without the hooks.
 from __future__ import annotations
 
 import importlib
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from test_bibscan import assert_same_as_pybtex
 sys.path.insert(0, str(REPO / "bench"))
 generate = importlib.import_module("generate")
 run = importlib.import_module("run")
+owntime = importlib.import_module("owntime")
 
 TINY = generate.Size.parse("24/12/6")
 
@@ -50,6 +53,27 @@ def test_plain_twin_builds_the_same_pages_without_hooks(tmp_path: Path) -> None:
     assert any(p.startswith("references/") for p in pages)
     page = "conditions/index.html"
     assert (ours.site / page).read_text("utf-8").count('href="') == (twin.site / page).read_text("utf-8").count('href="')
+
+
+def test_owntime_builds_like_mkdocs_and_reports_the_layers_share(tmp_path: Path) -> None:
+    review = generate.generate(tmp_path / "review", TINY)
+    report, site = tmp_path / "own.json", tmp_path / "site"
+    command = [sys.executable, str(REPO / "bench" / "owntime.py"), str(report), "build", "--strict", "-q", "-f", str(review / "mkdocs.yml")]
+    done = subprocess.run([*command, "-d", str(site)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (site / "claims" / "conditions" / "index.html").is_file()
+    times = json.loads(report.read_text("utf-8"))
+    assert 0 < times["imports"] < times["ours"] < times["total"]
+
+
+def test_owntime_counts_a_call_inside_another_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    ticks = iter(range(100))
+    monkeypatch.setattr(owntime.time, "process_time", lambda: float(next(ticks)))
+    monkeypatch.setattr(owntime, "_spent", 0.0)
+    inner = owntime.timed(lambda: None)
+    outer = owntime.timed(lambda: inner())
+    outer()
+    assert owntime._spent == 1.0, "one clock reading before and one after the outer call only"
 
 
 def test_readme_block_is_replaced_in_place(tmp_path: Path) -> None:
