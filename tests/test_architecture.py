@@ -52,7 +52,7 @@ ALLOWED = {
     "diff": {"findings", "model", "sources"},
     "cli": {"diff", "files", "findings", "parsecache", "scaffold", "sources"},
     "scaffold": {"files", "load", "sources", "validate"},
-    "glue": {"exports", "findings", "history", "jsonld", "links", "model", "rawhtml", "render", "reuse", "schema", "sources"},
+    "glue": {"exports", "findings", "history", "jsonld", "links", "model", "parsecache", "rawhtml", "render", "reuse", "schema", "sources"},
     "history": {"model"},
     "__init__": set(),
     "__main__": {"cli"},

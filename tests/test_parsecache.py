@@ -17,6 +17,7 @@ import pytest
 from conftest import REPO
 from evidence import parsecache, sources
 from evidence.cli import main
+from evidence.load import YamlDoc
 from evidence.parsecache import ParseCache, cache_file
 from evidence.sources import load_review
 
@@ -148,6 +149,29 @@ def test_the_review_loads_the_same_from_the_cache() -> None:
     assert again.findings == fresh.findings
     assert again.corpus == fresh.corpus
     assert again.prose == fresh.prose
+
+
+def test_two_loads_from_memory_compare_equal_without_working_out_locations(
+    site_copy: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `mkdocs serve` does: each rebuild loads from the parses the last one left in memory,
+    then compares every claim with the one it rendered before."""
+    root = site_copy("basic")
+    first = ParseCache(None, {})
+    load_review(root, first)
+    worked_out: list[object] = []
+    real_loc = YamlDoc.loc
+    monkeypatch.setattr(YamlDoc, "loc", lambda doc, path: worked_out.append(path) or real_loc(doc, path))
+    before, after = (load_review(root, ParseCache(None, first.current)).corpus for _ in range(2))
+    assert before is not None and after is not None and before.claims
+    worked_out.clear()
+    assert before.claims == after.claims
+    assert worked_out == []
+    topic = root / TOPIC
+    topic.write_text("\n" + topic.read_text("utf-8"), "utf-8")
+    moved = load_review(root, ParseCache(None, first.current)).corpus
+    assert moved is not None and [c.id for c in moved.claims] == [c.id for c in before.claims]
+    assert moved.claims != before.claims, "a claim one line lower is somewhere else"
 
 
 @pytest.mark.parametrize("enabled", [True, False])

@@ -30,17 +30,23 @@ class Location:
 
 class Deferred:
     """A location worked out only when something asks for it. A file read from the parse cache
-    keeps its positions packed until a finding needs one, so a clean check never unpacks them."""
+    keeps its positions packed until a finding needs one, so a clean check never unpacks them.
 
-    __slots__ = ("find",)
+    `key`, when given, names the location without working it out: two Deferred with equal keys
+    are equal (a `serve` rebuild compares every claim it rendered before with the new one)."""
 
-    def __init__(self, find: Callable[[], Location]) -> None:
+    __slots__ = ("find", "key")
+
+    def __init__(self, find: Callable[[], Location], key: object = None) -> None:
         self.find = find
+        self.key = key
 
     def __str__(self) -> str:
         return str(self.find())
 
     def __eq__(self, other: object) -> bool:
+        if isinstance(other, Deferred) and self.key is not None and self.key == other.key:
+            return True
         if isinstance(other, (Location, Deferred)):
             return self.find() == located(other)
         return NotImplemented

@@ -6,8 +6,9 @@ errors; `on_files` hides the YAML sources and adds the generated pages as virtua
 `on_page_markdown` turns `[@key]` markers in prose pages into numbered citation links;
 `on_post_page` puts each topic page's JSON-LD into its head. Generated pages are written to a
 temporary folder that MkDocs reads page by page, as it reads hand-written ones, so the whole
-site's Markdown is not held in memory through the build. A rebuild in the same process renders
-again only the pages, exports and JSON-LD whose inputs changed (`reuse`), and under
+site's Markdown is not held in memory through the build. A rebuild in the same process parses
+again only the YAML files and bibliography whose bytes changed (`parsecache`, kept in memory),
+renders again only the pages, exports and JSON-LD whose inputs changed (`reuse`), and under
 `mkdocs serve --dirty` MkDocs rebuilds only the generated pages whose Markdown differs from the
 last build that completed. `mkdocs build`, which builds once, skips the folder: each page is
 rendered when MkDocs reads it.
@@ -36,6 +37,7 @@ from .history import read_history
 from .jsonld import page_jsonld, script_json
 from .links import CHANGELOG_PAGE, CLAIMS_INDEX, METHODS_PAGE, REFERENCES_DIR, REFERENCES_INDEX, claims_page, kind_page, topic_page
 from .model import Corpus, Topic
+from .parsecache import ParseCache
 from .render import TEMPLATES, Renderer
 from .reuse import Reuse, topic_inputs
 from .schema import SCHEMAS, schema_text
@@ -77,6 +79,9 @@ _reuse: Reuse | None = None
 _folder: tempfile.TemporaryDirectory[str] | None = None
 """Where `_reuse` keeps the generated pages: held here for the life of the process."""
 _built: dict[tuple[str, str], dict[str, bytes]] = {}
+_parses: dict[str, Any] = {}
+"""Clean parses from the last build in this process, by file: a rebuild parses again only the
+files whose bytes changed (entries are keyed by path and digest, so any review may use them)."""
 """The page digests of the last build that completed, by configuration file and site folder: what a dirty build can skip."""
 
 
@@ -117,10 +122,13 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    global _build
+    global _build, _parses
     gc.unfreeze()  # the previous build's objects may be collected again
     root = Path(config.config_file_path).parent
-    loaded = load_review(root)
+    parses = None if _one_off else ParseCache(None, _parses)
+    loaded = load_review(root, parses)
+    if parses is not None:
+        _parses = parses.current
     for finding in sort_findings(loaded.findings):
         (log.error if finding.is_error else log.warning)(finding.text())
     if loaded.errors or loaded.corpus is None:

@@ -51,11 +51,13 @@ Tables = tuple[dict[JsonPath, Position], dict[JsonPath, Position], dict[JsonPath
 class Positions:
     """A document's position tables, which may stay packed (marshal bytes) until first asked for."""
 
-    __slots__ = ("_packed", "_tables")
+    __slots__ = ("_packed", "_tables", "source")
 
-    def __init__(self, tables: Tables | None = None, packed: bytes | None = None) -> None:
+    def __init__(self, tables: Tables | None = None, packed: bytes | None = None, source: bytes | None = None) -> None:
         self._tables = tables if tables is not None or packed is not None else ({}, {}, {})
         self._packed = packed
+        self.source = source
+        """Digest of the bytes these positions were read from, when known: equal sources, equal positions."""
 
     @property
     def unpacked(self) -> bool:
@@ -116,13 +118,17 @@ class YamlDoc:
     def place(self, path: JsonPath) -> Place:
         """What `loc` gives, worked out only when needed if the positions are still packed."""
         if not self.positions.unpacked:
-            return Deferred(functools.partial(self.loc, path))
+            return Deferred(functools.partial(self.loc, path), self._name(path, False))
         return self.loc(path)
 
     def key_place(self, path: JsonPath) -> Place:
         if not self.positions.unpacked:
-            return Deferred(functools.partial(self.key_loc, path))
+            return Deferred(functools.partial(self.key_loc, path), self._name(path, True))
         return self.key_loc(path)
+
+    def _name(self, path: JsonPath, key: bool) -> object:
+        source = self.positions.source
+        return None if source is None else (self.path, source, path, key)
 
 
 def parse_yaml(text: str, path: str) -> tuple[YamlDoc, list[Finding]]:

@@ -10,7 +10,8 @@ fresh parse. Every cross-file check still runs on every run.
 The cache lives in the user's cache folder (`$XDG_CACHE_HOME`, else `~/.cache`), one file per
 review folder, never inside the review: a pull request cannot plant entries that would make
 CI skip a file. `EVIDENCE_CACHE=off` or `evidence check --no-cache` turns it off. A missing,
-unreadable or foreign cache file is ignored and replaced. Imports the readers (`bibfile`, `files`,
+unreadable or foreign cache file is ignored and replaced. Under `mkdocs serve` the glue keeps
+one in memory (no file), so a rebuild parses only what changed. Imports the readers (`bibfile`, `files`,
 `findings`, `load`, `references`) and `model`.
 """
 
@@ -117,7 +118,7 @@ class ParseCache:
         payload = self._take(shown, digest)
         if not (isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[1], bytes)):
             return None
-        return YamlDoc(shown, payload[0], Positions(packed=payload[1]))
+        return YamlDoc(shown, payload[0], Positions(packed=payload[1], source=digest))
 
     def put(self, digest: bytes, doc: YamlDoc) -> None:
         """Store a clean parse; its positions are packed apart, to be unpacked only for a finding."""
