@@ -105,7 +105,7 @@ class Renderer:
         for k in corpus.review.kinds:
             plan.append((claims_page(k.id), (settings, corpus.topics_of_kind(k.id)), functools.partial(self.claims_of_kind, k.id)))
         plan += [
-            (CLAIMS_INDEX, (settings, self._claim_counts()), self.claims_index),
+            (CLAIMS_INDEX, (settings, self.claim_counts), self.claims_index),
             (METHODS_PAGE, (settings,), self.methods),
             (CHANGELOG_PAGE, topics, self.changelog),
         ]
@@ -190,7 +190,7 @@ class Renderer:
     def claims_index(self) -> str:
         """The claims of every kind counted by grade, each kind linking to its list."""
         src = CLAIMS_INDEX
-        counts = self._claim_counts()
+        counts = self.claim_counts
         total = {g: sum(by_kind[g] for by_kind in counts.values()) for g in self._grade_ids()}
         rows = [(kind, links.link(src, claims_page(kind.id)), counts[kind.id]) for kind in self.corpus.review.kinds]
         return self._render("claims_index.md.j2", src, rows=rows, counts=self._by_grade(total), total=sum(total.values()))
@@ -200,7 +200,7 @@ class Renderer:
         src = claims_page(kind_id)
         topics = [t for t in self.corpus.topics_of_kind(kind_id) if t.claims]
         groups = [(self._topic_link(t.id, src), claim_groups(self.corpus, t)) for t in topics]
-        counts = self._claim_counts()[kind_id]
+        counts = self.claim_counts[kind_id]
         return self._render(
             "claims_kind.md.j2",
             src,
@@ -214,7 +214,8 @@ class Renderer:
     def _grade_ids(self) -> list[str]:
         return [g.id for g in self.corpus.review.grades]
 
-    def _claim_counts(self) -> dict[str, dict[str, int]]:
+    @functools.cached_property
+    def claim_counts(self) -> dict[str, dict[str, int]]:
         """{kind: {grade: number of claims}}, every grade of the scale present."""
         counts = {k.id: dict.fromkeys(self._grade_ids(), 0) for k in self.corpus.review.kinds}
         for topic in self.corpus.topics:
