@@ -17,7 +17,7 @@ from jsonschema import Draft7Validator, Draft202012Validator
 from pybtex.database import parse_string
 
 from conftest import REPO, SITES, BuildResult
-from evidence.exports import BIBTEX, CLAIMS_JSON, CSL_JSON, Site, csl_item, export_files, plain
+from evidence.exports import BIBTEX, CLAIMS_JSON, CSL_JSON, Site, claims_export, csl_item, export_files, plain
 from evidence.jsonld import page_citation, page_jsonld, script_json
 from evidence.model import Corpus
 from evidence.sources import load_review
@@ -110,6 +110,17 @@ def test_claims_json_of_the_review_validates_and_holds_every_claim(review: Corpu
         assert exported["statement"] == claim.statement, "text is exported as written"
         assert [(c["key"], c["locator"]) for c in exported["citations"]] == [(c.key, c.locator) for c in claim.cites]
         assert exported["topic"] == {"id": claim.topic, "title": review.topic_by_id[claim.topic].title}
+
+
+def test_claims_json_is_written_as_the_standard_library_would_write_it(review: Corpus) -> None:
+    """claims.json is written topic by topic (so a rebuild writes again only an edited topic's
+    claims); the text must still be exactly `json.dumps` of the whole export, with or without claims."""
+    no_claims = dataclasses.replace(review, topics=tuple(dataclasses.replace(t, claims=()) for t in review.topics))
+    some = dataclasses.replace(review, topics=tuple(t if i % 2 else dataclasses.replace(t, claims=()) for i, t in enumerate(review.topics)))
+    for corpus in (review, no_claims, some):
+        written = export_files(corpus, Site())[CLAIMS_JSON]
+        assert written == json.dumps(claims_export(corpus, Site()), ensure_ascii=False, indent=2) + "\n"
+    assert '"claims": []' in export_files(no_claims, Site())[CLAIMS_JSON]
 
 
 def test_published_claims_json_validates_against_the_published_schema(basic_built: BuildResult) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from pybtex.scanner import PybtexError
 
 from .latex import to_text
-from .model import Claim, Corpus, Reference
+from .model import Claim, Corpus, Reference, Topic
 from .names import name_parts
 
 EXPORTS_DIR = "exports"
@@ -120,6 +120,27 @@ class Name:
 
 def claims_export(corpus: Corpus, site: Site) -> dict[str, Any]:
     """Every claim with its grade, verdict, citations and topic; validates against claims-export."""
+    return {**_review_part(corpus, site), "claims": [_claim(corpus, c, site) for c in corpus.claims]}
+
+
+def claims_json(corpus: Corpus, site: Site, cached: Cached) -> str:
+    """`claims_export` as JSON text, each topic's claims written as a piece that `cached` may give
+    from an earlier build: after one edit, a rebuild writes out one topic's claims, not all."""
+    pieces = [cached(f"{CLAIMS_JSON}#{t.id}", (site, t), functools.partial(_claim_items, corpus, t, site)) for t in corpus.topics]
+    return _json({**_review_part(corpus, site), "claims": _Items(p for p in pieces if p)})
+
+
+def _claim_items(corpus: Corpus, topic: Topic, site: Site) -> str:
+    """A topic's claims as items of the top-level "claims" list, each with its leading comma but the first."""
+    return ",".join(_CLAIM_INDENT + _indented(_claim(corpus, c, site), _CLAIM_INDENT) for c in topic.claims)
+
+
+_CLAIM_INDENT = "\n    "
+"""The indentation of an item of the "claims" list, two levels down from the top."""
+
+
+def _review_part(corpus: Corpus, site: Site) -> dict[str, Any]:
+    """claims.json without its claims."""
     review = corpus.review
     return {
         "$schema": site.href(f"schema/{EXPORT_SCHEMA}.schema.json", CLAIMS_JSON),
@@ -135,7 +156,6 @@ def claims_export(corpus: Corpus, site: Site) -> dict[str, Any]:
             {"id": t.id, "kind": t.kind, "title": t.title, "url": site.topic(t.id), "reviewed": t.reviewed or review.last_reviewed}
             for t in corpus.topics
         ],
-        "claims": [_claim(corpus, c, site) for c in corpus.claims],
     }
 
 
@@ -267,7 +287,7 @@ def export_files(corpus: Corpus, site: Site, cached: Cached = lambda name, input
     """{path in the site: content} for every download. `cached(name, inputs, compute)` may give
     an earlier result of `compute` while what it reads, `inputs`, compares equal (see `reuse`)."""
     return {
-        CLAIMS_JSON: cached(CLAIMS_JSON, (site, corpus.review, corpus.topics), lambda: _json(claims_export(corpus, site))),
+        CLAIMS_JSON: claims_json(corpus, site, cached),
         BIBTEX: cached(BIBTEX, (corpus.review, corpus.references), lambda: bibtex(corpus)),
         CSL_JSON: cached(CSL_JSON, corpus.references, lambda: _json(csl_items(corpus))),
     }
@@ -291,12 +311,20 @@ def _indented(value: object, newline: str) -> str:
         if not value:
             return "{}"
         return "{" + ",".join(f"{inner}{_string(k)}: {_indented(v, inner)}" for k, v in value.items()) + newline + "}"
+    if type(value) is _Items:
+        return "[" + ",".join(value) + newline + "]" if value else "[]"
     if isinstance(value, list | tuple):
         if not value:
             return "[]"
         return "[" + ",".join(inner + _indented(v, inner) for v in value) + newline + "]"
     text = json.dumps(value, ensure_ascii=False, indent=2)
     return text.replace("\n", newline) if "\n" in text else text
+
+
+class _Items(tuple[str, ...]):
+    """List items already written as JSON text, each with its newline and indentation."""
+
+    __slots__ = ()
 
 
 _string = json.encoder.encode_basestring

@@ -191,8 +191,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     exports = export_files(corpus, site, reuse.value)
     for uri, content in exports.items():
         files.append(File.generated(config, uri, content=content))
-    build.linked_data = linked_data(corpus, site, reuse)
-    reuse.keep(build.generated, [*exports, *build.linked_data])
+    build.linked_data = linked_data(corpus, site, reuse, build.renderer.topic_inputs)
+    reuse.keep()
     gc.freeze()  # the review and the configuration outlive every page: full collections need not walk them
     return files
 
@@ -273,11 +273,13 @@ def _reuse_in_process() -> Reuse:
     return _reuse
 
 
-def linked_data(corpus: Corpus, site: Site, reuse: Reuse) -> dict[str, str]:
-    """The JSON-LD of each topic page, by source path; made again only for topics whose inputs changed."""
+def linked_data(corpus: Corpus, site: Site, reuse: Reuse, inputs_of: Callable[[Topic], tuple[object, ...]] | None = None) -> dict[str, str]:
+    """The JSON-LD of each topic page, by source path; made again only for topics whose inputs
+    changed. `inputs_of(topic)` gives `reuse.topic_inputs` when the page's plan has them already."""
+    gather = inputs_of or functools.partial(topic_inputs, corpus)
     out = {}
     for topic in corpus.topics:
-        inputs = (site, corpus.review, topic_inputs(corpus, topic))
+        inputs = (site, corpus.review, gather(topic))
         out[topic_page(topic.id)] = reuse.value(topic_page(topic.id), inputs, functools.partial(_jsonld, corpus, topic, site))
     return out
 

@@ -60,10 +60,6 @@ class Positions:
         """Digest of the bytes these positions were read from, when known: equal sources, equal positions."""
 
     @property
-    def unpacked(self) -> bool:
-        return self._tables is not None
-
-    @property
     def tables(self) -> Tables:
         if self._tables is None:
             self._tables = marshal.loads(self._packed or b"")
@@ -116,19 +112,18 @@ class YamlDoc:
         return self.loc(path) if where is None else Location(self.path, *where)
 
     def place(self, path: JsonPath) -> Place:
-        """What `loc` gives, worked out only when needed if the positions are still packed."""
-        if not self.positions.unpacked:
-            return Deferred(functools.partial(self.loc, path), self._name(path, False))
-        return self.loc(path)
+        """What `loc` gives; worked out only when needed, and named by the file's digest, when the
+        positions came from the parse cache or went into it."""
+        source = self.positions.source
+        if source is None:
+            return self.loc(path)
+        return Deferred(functools.partial(self.loc, path), (self.path, source, path, False))
 
     def key_place(self, path: JsonPath) -> Place:
-        if not self.positions.unpacked:
-            return Deferred(functools.partial(self.key_loc, path), self._name(path, True))
-        return self.key_loc(path)
-
-    def _name(self, path: JsonPath, key: bool) -> object:
         source = self.positions.source
-        return None if source is None else (self.path, source, path, key)
+        if source is None:
+            return self.key_loc(path)
+        return Deferred(functools.partial(self.key_loc, path), (self.path, source, path, True))
 
 
 def parse_yaml(text: str, path: str) -> tuple[YamlDoc, list[Finding]]:

@@ -91,6 +91,7 @@ class ParseCache:
         doc, more = parse_yaml(text, shown)
         if not problems and not more:
             self.put(digest, doc)
+            doc.positions.source = digest  # named like a cached parse, so the two compare without unpacking
         return doc, problems + more
 
     def read_references(self, text: str, shown: str) -> tuple[dict[str, Reference], list[Finding]]:

@@ -80,6 +80,7 @@ class Renderer:
         self.scales: dict[str, object] = {"review": review, "grade": review.grade, "verdict": review.verdict}
         self._templates: dict[str, jinja2.Template] = {}
         self._shared: dict[str, _Shared] = {}
+        self._topic_inputs: dict[str, tuple[object, ...]] = {}
 
     # ---- Pages -----------------------------------------------------------------------------
 
@@ -97,7 +98,7 @@ class Renderer:
         whole = (*topics, version("references", corpus.references), version("studies", corpus.studies))
         plan: list[tuple[str, object, Callable[[], str]]] = []
         plan += [(kind_page(k.id), topics, functools.partial(self.kind_index, k.id)) for k in corpus.review.kinds]
-        plan += [(topic_page(t.id), (settings, topic_inputs(corpus, t)), functools.partial(self.topic, t)) for t in corpus.topics]
+        plan += [(topic_page(t.id), (settings, self.topic_inputs(t)), functools.partial(self.topic, t)) for t in corpus.topics]
         plan.append((REFERENCES_INDEX, whole, self.references_index))
         for key in corpus.references:
             inputs = (settings, reference_inputs(corpus, key, self.asserted.get(key, ())))
@@ -110,6 +111,13 @@ class Renderer:
             (CHANGELOG_PAGE, topics, self.changelog),
         ]
         return plan
+
+    def topic_inputs(self, topic: Topic) -> tuple[object, ...]:
+        """`reuse.topic_inputs`, gathered once per build: the page and its JSON-LD share them."""
+        inputs = self._topic_inputs.get(topic.id)
+        if inputs is None:
+            inputs = self._topic_inputs[topic.id] = topic_inputs(self.corpus, topic)
+        return inputs
 
     def templates(self) -> tuple[jinja2.Template, ...]:
         """Every template as compiled now: a new object when its file has changed."""

@@ -37,6 +37,8 @@ class Reuse:
         self._pages: dict[str, tuple[object, Page]] = {}
         self._values: dict[str, tuple[object, object]] = {}
         self._versions: dict[str, tuple[object, int]] = {}
+        self._asked: tuple[set[str], set[str]] = (set(), set())
+        """The pages and the values asked for since the last `keep`."""
 
     def version(self, name: str, value: object) -> int:
         """A number that changes whenever `value` stops comparing equal to the last `value` given under `name`.
@@ -49,6 +51,7 @@ class Reuse:
 
     def page(self, uri: str, inputs: object, render: Callable[[], str]) -> Page:
         """The page at `uri`, rendered only if `inputs` differ from those of the stored page."""
+        self._asked[0].add(uri)
         stored = self._pages.get(uri)
         if stored is not None and stored[0] == inputs:
             self._pages[uri] = (inputs, stored[1])
@@ -63,18 +66,21 @@ class Reuse:
 
     def value(self, name: str, inputs: object, compute: Callable[[], T]) -> T:
         """`compute()`, or its earlier result while `inputs` compare equal to those it came from."""
+        self._asked[1].add(name)
         stored = self._values.get(name)
         result = cast(T, stored[1]) if stored is not None and stored[0] == inputs else compute()
         self._values[name] = (inputs, result)
         return result
 
-    def keep(self, uris: Iterable[str], names: Iterable[str]) -> None:
-        """Forget pages and values this build no longer has (their files too)."""
-        pages, values = set(uris), set(names)
+    def keep(self) -> None:
+        """Forget the pages (their files too) and values not asked for since the last call: the
+        build that just ended no longer has them."""
+        pages, values = self._asked
         for uri in [u for u in self._pages if u not in pages]:
             self._pages.pop(uri)[1].path.unlink(missing_ok=True)
         for name in [n for n in self._values if n not in values]:
             del self._values[name]
+        self._asked = (set(), set())
 
 
 def topic_inputs(corpus: Corpus, topic: Topic) -> tuple[object, ...]:
