@@ -7,6 +7,7 @@ build's Markdown and marks identical pages unchanged.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import subprocess
@@ -94,3 +95,37 @@ def test_rebuilds_after_edits_give_what_a_fresh_build_gives(site_copy: Callable[
         assert files_of(full) == expected, name
         generated = {uri: html for uri, html in articles(tmp_path / f"fresh-{i}").items() if uri != "index.html"}
         assert {uri: html for uri, html in articles(dirty).items() if uri in generated} == generated, name
+
+
+LONG_SERVE = """
+import gc, json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from test_dirty_rebuild import build
+root, site = Path(sys.argv[1]), Path(sys.argv[2])
+topic = root / "content" / "conditions" / "example-disease.yaml"
+text = topic.read_text("utf-8")
+build(root, site, dirty=False)
+frozen = []
+for i in range(6):
+    topic.write_text(text.replace("80% on the drug", "81% on the drug") if i % 2 == 0 else text, "utf-8")
+    build(root, site, dirty=True)
+    frozen.append(gc.get_freeze_count())
+print(json.dumps(frozen))
+"""
+
+
+def test_a_long_serve_session_does_not_keep_the_garbage_of_earlier_builds(site_copy: Callable[[str], Path], tmp_path: Path) -> None:
+    """Each build freezes what it made (so page rendering never walks it) and the next one
+    collects it: objects frozen after the fourth rebuild are no more than after the second."""
+    root = site_copy("basic")
+    run = subprocess.run(
+        [sys.executable, "-c", LONG_SERVE, str(root), str(tmp_path / "site"), str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    frozen = json.loads(run.stdout)
+    assert frozen[1] > 10_000, "each build freezes the review it read"
+    assert frozen[5] <= frozen[3] <= frozen[1], frozen

@@ -107,6 +107,7 @@ HIDDEN = [
     ("bidi override", "a: x\u202ey\n", "f.yaml:1:5: E111 U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed"),
     ("zero width space", "a: b\nc: d\u200b\n", "f.yaml:2:5: E111 U+200B (ZERO WIDTH SPACE) is not allowed"),
     ("bell", "a: \x07\n", "f.yaml:1:4: E111 U+0007 (control character) is not allowed"),
+    ("delete", "a: b\x7f\n", "f.yaml:1:5: E111 U+007F (control character) is not allowed"),
     ("C1 control", "a: \x85\n", "f.yaml:1:4: E111 U+0085 (control character) is not allowed"),
     ("private use", "a: \ue000\n", "f.yaml:1:4: E111 U+E000 (private-use character) is not allowed"),
     ("tag character", "a: \U000e0041\n", "f.yaml:1:4: E111 U+E0041 (TAG LATIN CAPITAL LETTER A) is not allowed"),
@@ -123,6 +124,13 @@ def test_hidden_characters_are_located(tmp_path: Path, text: str, expected: str)
     assert got == text, "the text is still returned so the rest of the file is checked"
     assert len(problems) == 1
     assert problems[0].text().startswith(expected)
+
+
+def test_every_ascii_character_is_judged_as_the_full_scan_judges_it() -> None:
+    """Files of printable ASCII skip the scan; any other ASCII character must still be reported."""
+    for code in range(128):
+        text = f"a: b{chr(code)}c\n"
+        assert files.decode(text.encode("utf-8"), "f.yaml") == (text, files.hidden_characters(text, "f.yaml")), code
 
 
 def test_many_hidden_characters_are_counted_not_listed(tmp_path: Path) -> None:

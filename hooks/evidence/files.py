@@ -116,8 +116,14 @@ def decode(data: bytes, shown: str) -> tuple[str | None, list[Finding]]:
         col = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
         msg = f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
         return None, [error("E107", Location(shown, line, col), msg)]
+    if data.isascii() and not data.translate(None, _VISIBLE_ASCII):  # most files: no scan needed
+        return text, []
     text = text.removeprefix("\ufeff")
     return text, hidden_characters(text, shown)
+
+
+_VISIBLE_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+"""The ASCII bytes that `HIDDEN` lets through: a file of only these has no hidden character."""
 
 
 def hidden_characters(text: str, shown: str) -> list[Finding]:

@@ -79,10 +79,12 @@ _reuse: Reuse | None = None
 _folder: tempfile.TemporaryDirectory[str] | None = None
 """Where `_reuse` keeps the generated pages: held here for the life of the process."""
 _built: dict[tuple[str, str], dict[str, bytes]] = {}
+"""The page digests of the last build that completed, by configuration file and site folder: what a dirty build can skip."""
 _parses: dict[str, Any] = {}
 """Clean parses from the last build in this process, by file: a rebuild parses again only the
 files whose bytes changed (entries are keyed by path and digest, so any review may use them)."""
-"""The page digests of the last build that completed, by configuration file and site folder: what a dirty build can skip."""
+_collecting = False
+"""The cycle collector was on when this build's `on_config` paused it, and is to be turned back on."""
 
 
 class _Unchanged(File):
@@ -123,7 +125,11 @@ def on_startup(*, command: str, dirty: bool) -> None:
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _build, _parses
-    gc.unfreeze()  # the previous build's objects may be collected again
+    _pause_collection()
+    if not _one_off:
+        # What the last build froze, collected once now; frozen again, its cycles would outlive every rebuild.
+        gc.unfreeze()
+        gc.collect()
     root = Path(config.config_file_path).parent
     parses = None if _one_off else ParseCache(None, _parses)
     loaded = load_review(root, parses)
@@ -194,7 +200,27 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     build.linked_data = linked_data(corpus, site, reuse, build.renderer.topic_inputs)
     reuse.keep()
     gc.freeze()  # the review and the configuration outlive every page: full collections need not walk them
+    _resume_collection()
     return files
+
+
+def on_build_error(*, error: Exception) -> None:
+    _resume_collection()
+
+
+def _pause_collection() -> None:
+    """Reading the review and planning its pages build millions of objects and no cycles worth
+    collecting; the collector is off from `on_config` until `on_files` has frozen them."""
+    global _collecting
+    _collecting = _collecting or gc.isenabled()
+    gc.disable()
+
+
+def _resume_collection() -> None:
+    global _collecting
+    if _collecting:
+        gc.enable()
+    _collecting = False
 
 
 def on_post_build(*, config: MkDocsConfig) -> None:
