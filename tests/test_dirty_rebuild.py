@@ -115,7 +115,7 @@ print(json.dumps(frozen))
 """
 
 
-def test_a_long_serve_session_does_not_keep_the_garbage_of_earlier_builds(site_copy: Callable[[str], Path], tmp_path: Path) -> None:
+def test_serving_for_long_does_not_keep_the_garbage_of_earlier_builds(site_copy: Callable[[str], Path], tmp_path: Path) -> None:
     """Each build freezes what it made (so page rendering never walks it) and the next one
     collects it: objects frozen after the fourth rebuild are no more than after the second."""
     root = site_copy("basic")
