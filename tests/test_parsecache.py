@@ -129,7 +129,7 @@ def test_the_cache_lives_outside_the_review_and_can_be_turned_off(
     check(root, capsys, "--no-cache")
     assert not stored.exists()
     monkeypatch.setenv("EVIDENCE_CACHE", "off")
-    assert cache_file(root) is None
+    assert cache_file(root) is None and ParseCache.open(root) is None
     check(root, capsys)
     assert not stored.exists()
     monkeypatch.delenv("EVIDENCE_CACHE")
@@ -141,9 +141,11 @@ def test_the_cache_lives_outside_the_review_and_can_be_turned_off(
 def test_the_review_loads_the_same_from_the_cache() -> None:
     fresh = load_review(REPO)
     warm = ParseCache.open(REPO)
+    assert warm is not None
     load_review(REPO, warm)
     warm.save()
     cached = ParseCache.open(REPO)
+    assert cached is not None
     again = load_review(REPO, cached)
     assert cached.stored and not cached.changed, "the second load should come from the cache"
     assert again.findings == fresh.findings

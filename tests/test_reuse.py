@@ -54,14 +54,15 @@ def made(reuse: Reuse, corpus: Corpus, history: History, site: Site = SITE) -> d
     renderer = Renderer(corpus, site=site, history=history)
     out = {uri: reuse.page(uri, inputs, render).path.read_text("utf-8") for uri, inputs, render in renderer.plan(reuse.version)}
     out.update(export_files(corpus, site, reuse.value))
-    out.update({f"jsonld:{uri}": data for uri, data in linked_data(corpus, site, reuse).items()})
+    out.update({f"jsonld:{uri}": data for uri, data in linked_data(renderer, reuse).items()})
     return out
 
 
 def fresh(corpus: Corpus, history: History, site: Site = SITE) -> dict[str, str]:
-    out = Renderer(corpus, site=site, history=history).pages()
+    renderer = Renderer(corpus, site=site, history=history)
+    out = renderer.pages()
     out.update(export_files(corpus, site))
-    out.update({f"jsonld:{uri}": data for uri, data in linked_data(corpus, site, Reuse(Path("unused"))).items()})
+    out.update({f"jsonld:{uri}": data for uri, data in linked_data(renderer, Reuse(Path("unused"))).items()})
     return out
 
 

@@ -69,8 +69,6 @@ def run_check(root: Path, fmt: str, strict: bool, changed: Sequence[str] = (), c
         return EXIT_USAGE
     with paused_collection():
         parses = ParseCache.open(root) if cache else None
-        if parses is not None and parses.file is None:  # EVIDENCE_CACHE=off: nothing would be saved
-            parses = None
         loaded = load_review(root, parses)
         if parses is not None:
             parses.save()

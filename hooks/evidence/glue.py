@@ -39,7 +39,7 @@ from .links import CHANGELOG_PAGE, CLAIMS_INDEX, METHODS_PAGE, REFERENCES_DIR, R
 from .model import Corpus, Topic
 from .parsecache import ParseCache
 from .render import TEMPLATES, Renderer
-from .reuse import Reuse, topic_inputs
+from .reuse import Reuse
 from .schema import SCHEMAS, schema_text
 from .sources import BIB_FILE, CLAIMS_FILE, Loaded, load_review
 
@@ -197,7 +197,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     exports = export_files(corpus, site, reuse.value)
     for uri, content in exports.items():
         files.append(File.generated(config, uri, content=content))
-    build.linked_data = linked_data(corpus, site, reuse, build.renderer.topic_inputs)
+    build.linked_data = linked_data(build.renderer, reuse)
     reuse.keep()
     gc.freeze()  # the review and the configuration outlive every page: full collections need not walk them
     _resume_collection()
@@ -299,13 +299,13 @@ def _reuse_in_process() -> Reuse:
     return _reuse
 
 
-def linked_data(corpus: Corpus, site: Site, reuse: Reuse, inputs_of: Callable[[Topic], tuple[object, ...]] | None = None) -> dict[str, str]:
+def linked_data(renderer: Renderer, reuse: Reuse) -> dict[str, str]:
     """The JSON-LD of each topic page, by source path; made again only for topics whose inputs
-    changed. `inputs_of(topic)` gives `reuse.topic_inputs` when the page's plan has them already."""
-    gather = inputs_of or functools.partial(topic_inputs, corpus)
+    (those of the topic's page) changed."""
+    corpus, site = renderer.corpus, renderer.site
     out = {}
     for topic in corpus.topics:
-        inputs = (site, corpus.review, gather(topic))
+        inputs = (site, corpus.review, renderer.topic_inputs(topic))
         out[topic_page(topic.id)] = reuse.value(topic_page(topic.id), inputs, functools.partial(_jsonld, corpus, topic, site))
     return out
 

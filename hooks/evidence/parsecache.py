@@ -64,16 +64,18 @@ class ParseCache:
         self.changed = False
 
     @classmethod
-    def open(cls, root: Path) -> ParseCache:
+    def open(cls, root: Path) -> ParseCache | None:
+        """The stored cache of the review at `root`, or None when caching is off."""
         file = cache_file(root)
+        if file is None:
+            return None
         stored: dict[str, Any] = {}
-        if file is not None:
-            try:
-                content = marshal.loads(file.read_bytes())
-            except (OSError, EOFError, ValueError, TypeError):
-                content = None
-            if isinstance(content, dict) and content.get("version") == _version() and isinstance(content.get("files"), dict):
-                stored = content["files"]
+        try:
+            content = marshal.loads(file.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            content = None
+        if isinstance(content, dict) and content.get("version") == _version() and isinstance(content.get("files"), dict):
+            stored = content["files"]
         return cls(file, stored)
 
     def load_yaml(self, file: Path, shown: str) -> tuple[YamlDoc, list[Finding]]:
